@@ -1,0 +1,4 @@
+"""agenthook: stop risky changes to coding-agent instructions and settings."""
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,167 @@
+"""Changes × rules → findings.
+
+Only what a change adds reaches a rule: added lines of instruction files, and
+for settings files the values that are new in the parsed after-state (or, when
+the source has no full texts, the added lines read as fragments of the file).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from agenthook import context
+from agenthook.model import FileChange, Finding, Rule, Severity
+from agenthook.normalize import normalize
+from agenthook.rules import Catalogue, TextRule, load
+from agenthook.rules.checks import CHECKS, escalation
+from agenthook.targets import STRUCTURED_KINDS
+
+_WINDOW = 16384
+_OVERLAP = 1024
+_MAX_JOIN = 50
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of added text as rules see it: one line, or lines joined by `\\`."""
+
+    line: int
+    raw: str
+    text: str
+    lines: Mapping[int, str] | None = None
+    display: str = ""
+
+    @classmethod
+    def of(cls, line: int, raw: str, lines: Mapping[int, str] | None = None, display: str = "") -> Unit:
+        return cls(line, raw, normalize(raw), lines, display)
+
+
+def _windows(text: str) -> Iterator[tuple[int, str]]:
+    """Overlapping slices of a very long line: every pattern is local (bounded
+    windows), so a match cannot straddle more than the overlap, and a hostile
+    multi-megabyte line costs time in proportion to its length."""
+    if len(text) <= _WINDOW:
+        yield 0, text
+        return
+    for start in range(0, len(text), _WINDOW - _OVERLAP):
+        yield start, text[start:start + _WINDOW]
+        if start + _WINDOW >= len(text):
+            return
+
+
+def _first_match(rule: TextRule, unit: Unit) -> re.Match[str] | None:
+    for offset, window in _windows(unit.text):
+        for match in rule.regex.finditer(window):
+            if rule.negatable and context.negated_in_clause(window, match.start()):
+                continue
+            return match
+        del offset
+    return None
+
+
+def match_unit(unit: Unit, rules: Iterable[TextRule]) -> Iterator[tuple[Rule, Severity, str, str]]:
+    """Every text rule that fires on `unit`, with its severity, detail and matched text."""
+    lower = unit.text.lower()
+    for rule in rules:
+        if not any(k in lower for k in rule.keywords):
+            continue
+        match = _first_match(rule, unit)
+        if match is None:
+            continue
+        if rule.context_negation and unit.lines is not None and context.negated_by_context(unit.lines, unit.line):
+            continue
+        if rule.requires_remote and context.only_local_hosts(unit.text):
+            continue
+        severity, detail = rule.rule.severity, ""
+        if rule.check:
+            verdict = CHECKS[rule.check](match, unit.text)
+            if verdict is None:
+                continue
+            severity, detail = verdict[0] or severity, verdict[1]
+        if rule.escalate:
+            severity, detail = escalation(rule.escalate, unit.text, severity, detail)
+        yield rule.rule, severity, detail, match.group()
+
+
+def raw_checks(unit: Unit, checks: Iterable[tuple[Rule, str]]) -> Iterator[tuple[Rule, Severity, str, str]]:
+    """Code rules that read the text as written (invisible characters included)."""
+    for rule, name in checks:
+        verdict = CHECKS[name](None, unit.raw)
+        if verdict is not None:
+            severity, detail = verdict[0] or rule.severity, verdict[1]
+            yield rule, severity, detail, ""
+
+
+def _file_lines(change: FileChange) -> dict[int, str]:
+    if change.new_text is not None:
+        return dict(enumerate(change.new_text.split("\n"), start=1))
+    return dict(change.new_lines)
+
+
+def text_units(change: FileChange) -> list[Unit]:
+    """Added lines, with backslash continuations joined to the lines they continue."""
+    lines = _file_lines(change)
+    added = {a.number: a.text for a in change.added}
+    for number, text in added.items():
+        lines.setdefault(number, text)
+    units: list[Unit] = []
+    seen: set[int] = set()
+    for number in sorted(added):
+        if number in seen:
+            continue
+        start = number
+        while start - 1 in lines and lines[start - 1].rstrip().endswith("\\") and number - start < _MAX_JOIN:
+            start -= 1
+        end = number
+        while lines.get(end, "").rstrip().endswith("\\") and end + 1 in lines and end - number < _MAX_JOIN:
+            end += 1
+        parts = [lines[n].rstrip()[:-1] if n < end else lines[n] for n in range(start, end + 1)]
+        seen.update(range(start, end + 1))
+        first_added = next(n for n in range(start, end + 1) if n in added)
+        units.append(Unit.of(first_added, " ".join(p.strip() for p in parts) if end > start else lines[number],
+                             lines))
+    return units
+
+
+def scan_units(change: FileChange, units: Iterable[Unit], catalogue: Catalogue) -> Iterator[Finding]:
+    rules = catalogue.text_rules_for(change.kind)
+    checks = catalogue.raw_checks_for(change.kind)
+    for unit in units:
+        for rule, severity, detail, matched in [*raw_checks(unit, checks), *match_unit(unit, rules)]:
+            yield Finding(rule, change.path, unit.line, unit.display or unit.raw, severity, detail, change.commit,
+                          matched)
+
+
+def scan_change(change: FileChange, catalogue: Catalogue) -> Iterator[Finding]:
+    from agenthook import special  # noqa: PLC0415 - keeps start-up light for no-op runs
+    from agenthook.structured import settings  # noqa: PLC0415
+
+    if change.status == "D":
+        return
+    special_findings = list(special.check(change, catalogue))
+    yield from special_findings
+    if any(f.rule.id in special.STOPS for f in special_findings):
+        return
+    if change.kind in STRUCTURED_KINDS:
+        findings, units = settings.analyze(change, catalogue)
+        yield from findings
+        yield from scan_units(change, units, catalogue)
+    else:
+        yield from scan_units(change, text_units(change), catalogue)
+
+
+def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per line and category, the most severe: several patterns of
+    one category on one line are one problem for the reader."""
+    best: dict[tuple[str | None, str, int, str], Finding] = {}
+    for f in findings:
+        key = (f.commit, f.path, f.line, f.rule.category)
+        if key not in best or f.severity > best[key].severity:
+            best[key] = f
+    return sorted(best.values(), key=lambda f: (f.commit or "", f.path, f.line, -f.severity, f.rule.id))
+
+
+def scan(changes: Iterable[FileChange], catalogue: Catalogue | None = None) -> list[Finding]:
+    catalogue = catalogue or load()
+    return _dedupe(f for change in changes for f in scan_change(change, catalogue))

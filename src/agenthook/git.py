@@ -1,0 +1,384 @@
+"""The one place git is run.
+
+Everything scanned is written by the party agenthook is meant to stop, and so
+may be the repository's own config and attributes. Every call therefore turns
+off what could run a program or hide content (fsmonitor, external diff,
+textconv, pagers, colour, rename detection, binary detection) and treats any
+failure as a failure of the check, never as "nothing to scan". The caller's
+environment is kept whole: pre-receive's quarantine and `git commit -- path`'s
+`GIT_INDEX_FILE` live there.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from agenthook.errors import GitError
+
+SAFE_CONFIG: tuple[str, ...] = (
+    "-c", "core.fsmonitor=false",
+    "-c", "core.quotepath=false",
+    "-c", "core.pager=cat",
+    "-c", "color.ui=never",
+    "-c", "diff.external=",
+    "-c", "diff.noprefix=false",
+    "-c", "diff.mnemonicPrefix=false",
+    "-c", "diff.relative=false",
+    "-c", "log.showSignature=false",
+    "--no-pager",
+    "--literal-pathspecs",
+)
+DIFF_FLAGS: tuple[str, ...] = (
+    "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--text",
+    "--full-index", "--src-prefix=a/", "--dst-prefix=b/", "--no-relative",
+)
+NULL_OID = re.compile(r"^0+$")
+OID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+
+
+# Paths git hands to hooks, possibly relative to the directory the hook started
+# in (pre-receive gets GIT_DIR=., `git commit` a relative GIT_INDEX_FILE).
+_PATH_VARIABLES = ("GIT_DIR", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_QUARANTINE_PATH", "GIT_COMMON_DIR",
+                   "GIT_WORK_TREE")
+
+
+def _env(cwd: str | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", PAGER="cat", LC_ALL="C", GIT_OPTIONAL_LOCKS="0")
+    env.pop("GIT_EXTERNAL_DIFF", None)
+    env.pop("GIT_DIFF_OPTS", None)
+    if cwd is not None and os.path.abspath(cwd) != os.getcwd():
+        # A git started elsewhere would resolve them against the wrong directory
+        # and lose the quarantined objects or the index being committed.
+        for name in _PATH_VARIABLES:
+            value = env.get(name)
+            if value and not os.path.isabs(value):
+                env[name] = os.path.abspath(value)
+    return env
+
+
+@dataclass
+class Deadline:
+    """A bound on the whole run, shared by every git call in it."""
+
+    at: float | None = None
+
+    @classmethod
+    def after(cls, seconds: float | None) -> Deadline:
+        return cls(None if seconds is None else time.monotonic() + seconds)
+
+    def remaining(self) -> float | None:
+        if self.at is None:
+            return None
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise GitError("time limit reached before the check finished")
+        return left
+
+
+NO_DEADLINE = Deadline()
+
+
+def run(args: Sequence[str], *, cwd: str | None = None, stdin: bytes | None = None,
+        deadline: Deadline = NO_DEADLINE, ok_codes: tuple[int, ...] = (0,), magic_pathspecs: bool = False) -> bytes:
+    """Run git with the safe configuration and return its standard output.
+
+    With `magic_pathspecs` the caller writes every pathspec with its own magic
+    (`:(literal,icase)x`), since `--literal-pathspecs` would read the magic as a name.
+    """
+    config = [a for a in SAFE_CONFIG if a != "--literal-pathspecs"] if magic_pathspecs else SAFE_CONFIG
+    cmd = ["git", *config, *args]
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, env=_env(cwd),
+                              timeout=deadline.remaining())
+    except subprocess.TimeoutExpired:
+        raise GitError(f"time limit reached while running git {args[0]}") from None
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc}") from None
+    if proc.returncode not in ok_codes:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = message[-1] if message else f"exit status {proc.returncode}"
+        raise GitError(f"git {args[0]} failed: {detail}")
+    return proc.stdout
+
+
+def is_null(oid: str) -> bool:
+    """A null object id, in SHA-1 (40 zeros) and SHA-256 (64 zeros) repositories."""
+    return bool(NULL_OID.match(oid))
+
+
+def toplevel(cwd: str | None = None) -> str:
+    return run(["rev-parse", "--show-toplevel"], cwd=cwd).decode("utf-8", "surrogateescape").rstrip("\n")
+
+
+def empty_tree(cwd: str | None = None) -> str:
+    return run(["hash-object", "-t", "tree", "--stdin"], cwd=cwd, stdin=b"").decode().strip()
+
+
+def resolve(rev: str, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> str | None:
+    """The commit `rev` names, or None when there is no such commit."""
+    out = run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+              cwd=cwd, ok_codes=(0, 1), deadline=deadline)
+    return out.decode().strip() or None
+
+
+def head_or_empty_tree(cwd: str | None = None) -> str:
+    """HEAD, or the empty tree in a repository with no commit yet."""
+    return resolve("HEAD", cwd) or empty_tree(cwd)
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One path of a `--raw -z` listing: exact bytes of the path, modes and blob ids."""
+
+    commit: str | None
+    old_mode: str
+    new_mode: str
+    old_oid: str
+    new_oid: str
+    status: str
+    path: str
+
+
+def _raw_records(out: bytes, with_commits: bool) -> Iterator[str | RawEntry]:
+    """Commit ids (when `with_commits`) and entries of `--raw -z` output, in order."""
+    fields = out.split(b"\0")
+    commit: str | None = None
+    i = 0
+    while i < len(fields):
+        # `git log -z` puts a newline between a commit id and its first entry;
+        # a path is never looked at here, it is always taken whole below.
+        field = fields[i].lstrip(b"\n")
+        if not field:
+            i += 1
+            continue
+        if field.startswith(b":"):
+            meta = field[1:].decode("ascii", "replace").split()
+            if len(meta) < 5 or i + 1 >= len(fields):
+                raise GitError("unexpected output from git diff --raw")
+            path = fields[i + 1].decode("utf-8", "surrogateescape")
+            yield RawEntry(commit, meta[0], meta[1], meta[2], meta[3], meta[4][:1], path)
+            i += 2
+        elif with_commits and OID.match(field.strip().decode("ascii", "replace")):
+            commit = field.strip().decode("ascii")
+            yield commit
+            i += 1
+        else:
+            raise GitError("unexpected output from git diff --raw")
+
+
+def parse_raw(out: bytes, with_commits: bool) -> list[RawEntry]:
+    """Parse `--raw -z` output; with `--stdin`, commit ids precede their entries."""
+    return [r for r in _raw_records(out, with_commits) if isinstance(r, RawEntry)]
+
+
+def staged_raw(base: str, cwd: str | None = None) -> list[RawEntry]:
+    out = run(["diff-index", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev", base, "--"], cwd=cwd)
+    return parse_raw(out, with_commits=False)
+
+
+def staged_patch(base: str, paths: Iterable[str], cwd: str | None = None) -> bytes:
+    return run(["diff-index", "--cached", "-p", *DIFF_FLAGS, base, "--", *paths], cwd=cwd)
+
+
+def commits_raw(commits: Sequence[str], cwd: str | None = None,
+                deadline: Deadline = NO_DEADLINE) -> list[RawEntry]:
+    """Every path each commit changes against its first parent (merges included)."""
+    if not commits:
+        return []
+    out = run(["diff-tree", "--stdin", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", "--root",
+               "--diff-merges=first-parent"], cwd=cwd, stdin="\n".join(commits).encode() + b"\n",
+              deadline=deadline)
+    return parse_raw(out, with_commits=True)
+
+
+def commits_patch(commits: Sequence[str], paths: Iterable[str], cwd: str | None = None,
+                  deadline: Deadline = NO_DEADLINE) -> dict[str, bytes]:
+    """The first-parent patch of each commit, restricted to `paths`."""
+    out = run(["diff-tree", "--stdin", "-p", "--root", "--diff-merges=first-parent", *DIFF_FLAGS, "--", *paths],
+              cwd=cwd, stdin="\n".join(commits).encode() + b"\n", deadline=deadline)
+    wanted = set(commits)
+    patches: dict[str, list[bytes]] = {}
+    current: list[bytes] | None = None
+    for line in out.splitlines(keepends=True):
+        # Inside a patch every content line starts with ' ', '+', '-' or '\',
+        # so a bare object id can only be the header of the next commit.
+        stripped = line.rstrip(b"\n")
+        if stripped.decode("ascii", "replace") in wanted:
+            current = patches.setdefault(stripped.decode(), [])
+            continue
+        if current is not None:
+            current.append(line)
+    return {c: b"".join(lines) for c, lines in patches.items()}
+
+
+def rev_list(args: Sequence[str], cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> list[str]:
+    out = run(["rev-list", *args], cwd=cwd, deadline=deadline)
+    return out.decode("ascii", "replace").split()
+
+
+def read_blobs(oids: Iterable[str], cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> dict[str, bytes]:
+    """Contents of blobs, read in one `cat-file --batch` process."""
+    wanted = sorted({o for o in oids if not is_null(o)})
+    if not wanted:
+        return {}
+    out = run(["cat-file", "--batch"], cwd=cwd, stdin="\n".join(wanted).encode() + b"\n", deadline=deadline)
+    blobs: dict[str, bytes] = {}
+    pos = 0
+    for oid in wanted:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].decode("ascii", "replace").split()
+        pos = end + 1
+        if len(header) != 3:
+            raise GitError(f"object {oid} is missing from the repository")
+        size = int(header[2])
+        blobs[oid] = out[pos:pos + size]
+        pos += size + 1
+    return blobs
+
+
+def object_type(oid: str, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> str:
+    return run(["cat-file", "-t", oid], cwd=cwd, deadline=deadline).decode().strip()
+
+
+def files_at(rev: str, paths: Sequence[str], cwd: str | None = None,
+             deadline: Deadline = NO_DEADLINE) -> dict[str, bytes | None]:
+    """The content of each path (from the repository root) in commit `rev`,
+    None where the path is missing or not a file; one `cat-file --batch`."""
+    names = [f"{rev}:{path}" for path in paths]
+    out = run(["cat-file", "--batch"], cwd=cwd, stdin="\n".join(names).encode() + b"\n", deadline=deadline)
+    found: dict[str, bytes | None] = {}
+    pos = 0
+    for path, name in zip(paths, names):
+        end = out.index(b"\n", pos)
+        header = out[pos:end].decode("utf-8", "replace")
+        pos = end + 1
+        if header == f"{name} missing":
+            found[path] = None
+            continue
+        fields = header.split()
+        if len(fields) != 3:
+            raise GitError(f"unexpected output from git cat-file for {name}")
+        size = int(fields[2])
+        found[path] = out[pos:pos + size] if fields[1] == "blob" else None
+        pos += size + 1
+    return found
+
+
+def merge_base(a: str, b: str, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> str | None:
+    """The best common ancestor of two commits, or None when they share no history."""
+    out = run(["merge-base", "--end-of-options", a, b], cwd=cwd, ok_codes=(0, 1), deadline=deadline)
+    return out.decode().strip() or None
+
+
+# Every commit's own first-parent diff: merges included (an "evil merge" adds
+# lines in its conflict resolution), side branches walked even when a pathspec
+# would let git simplify them away, root commits diffed against the empty tree.
+WALK_FLAGS: tuple[str, ...] = (
+    "--format=%H", "-z", "--raw", "--no-renames", "--no-abbrev", "--root", "--full-history",
+    "--diff-merges=first-parent", "--ignore-submodules=none", "--no-textconv", "--no-ext-diff",
+)
+
+
+def walk_raw(tips: Sequence[str], exclude: Sequence[str], pathspecs: Sequence[str] | None = None, *,
+             max_count: int | None = None, cwd: str | None = None,
+             deadline: Deadline = NO_DEADLINE) -> tuple[list[str], list[RawEntry]]:
+    """Commits reachable from `tips` and not from `exclude`, each with the paths it changes.
+
+    `tips` and `^<id>` exclusions travel on standard input (a push may move
+    thousands of refs); `exclude` holds rev-list options such as `--branches`.
+    Without `pathspecs` every commit is listed; with them (each written with its
+    own magic, e.g. `:(literal,icase)claude.md`) only commits touching them.
+    """
+    args = ["-c", "log.follow=false", "log", *WALK_FLAGS]
+    if max_count is not None:
+        args.append(f"--max-count={max_count}")
+    args += ["--stdin", "--not", *exclude]
+    if pathspecs is not None:
+        args += ["--", *pathspecs]
+    out = run(args, cwd=cwd, stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline,
+              magic_pathspecs=pathspecs is not None)
+    commits: list[str] = []
+    entries: list[RawEntry] = []
+    for record in _raw_records(out, with_commits=True):
+        if isinstance(record, RawEntry):
+            entries.append(record)
+        else:
+            commits.append(record)
+    return commits, entries
+
+
+def tree_raw(old: str, new: str, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> list[RawEntry]:
+    """Every path that differs between two trees (or commits), with modes and blob ids."""
+    out = run(["diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", "--ignore-submodules=none",
+               old, new, "--"], cwd=cwd, deadline=deadline)
+    return parse_raw(out, with_commits=False)
+
+
+def tree_patch(old: str, new: str, paths: Iterable[str], cwd: str | None = None,
+               deadline: Deadline = NO_DEADLINE) -> bytes:
+    return run(["diff-tree", "-p", *DIFF_FLAGS, old, new, "--", *paths], cwd=cwd, deadline=deadline)
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    """What an object id names: its own type, and the commit it peels to (tags followed)."""
+
+    oid: str
+    type: str
+    commit: str | None
+
+
+def describe(oids: Sequence[str], cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> list[ObjectInfo]:
+    """Type and peeled commit of each object, in one `cat-file --batch-check`.
+
+    A missing object is an error: the check would not see what the push carries.
+    """
+    if not oids:
+        return []
+    query = "".join(f"{o}\n{o}^{{commit}}\n" for o in oids).encode()
+    out = run(["cat-file", "--batch-check=%(objectname) %(objecttype)"], cwd=cwd, stdin=query, deadline=deadline)
+    lines = out.decode("utf-8", "replace").splitlines()
+    if len(lines) != 2 * len(oids):
+        raise GitError("unexpected output from git cat-file --batch-check")
+    infos = []
+    for oid, own, peeled in zip(oids, lines[0::2], lines[1::2]):
+        name, _, kind = own.rpartition(" ")
+        if kind == "missing" or not name:
+            raise GitError(f"object {oid} is missing from the repository")
+        commit, _, peeled_kind = peeled.rpartition(" ")
+        infos.append(ObjectInfo(oid, kind, commit if peeled_kind == "commit" else None))
+    return infos
+
+
+def merge_base(a: str, b: str, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> str | None:
+    """The best common ancestor of two commits, or None for unrelated histories."""
+    out = run(["merge-base", "--end-of-options", a, b], cwd=cwd, ok_codes=(0, 1), deadline=deadline)
+    return out.decode().strip() or None
+
+
+def config_value(key: str, cwd: str | None = None) -> str | None:
+    """A value of the repository's git configuration, or None when unset."""
+    out = run(["config", "--get", key], cwd=cwd, ok_codes=(0, 1))
+    return out.decode("utf-8", "surrogateescape").rstrip("\n") or None
+
+
+def git_path(name: str, cwd: str | None = None) -> str:
+    """`git rev-parse --git-path`: honours core.hooksPath for `hooks`; absolute."""
+    out = run(["rev-parse", "--git-path", name], cwd=cwd).decode("utf-8", "surrogateescape").rstrip("\n")
+    return os.path.normpath(os.path.join(cwd or os.getcwd(), out))
+
+
+def staged_names(cwd: str | None = None) -> list[str]:
+    """Paths whose staged content differs from HEAD; one call, also before the first commit."""
+    out = run(["diff", "--cached", "--name-only", "-z", "--no-renames", "--ignore-submodules=none"], cwd=cwd)
+    return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
+
+def tracked_files(cwd: str | None = None) -> list[str]:
+    out = run(["ls-files", "-z"], cwd=cwd)
+    return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]

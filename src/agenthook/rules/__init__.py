@@ -1,0 +1,150 @@
+"""The rule catalogue: every rule's identity and documentation, loaded from the
+TOML files beside this module, and the compiled form of the rules that are
+pure patterns."""
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from agenthook.model import CATEGORIES, Rule, Severity
+from agenthook.targets import ALL_KINDS, CLAUDE_PROMPT, CODEX_CONFIG, DOTENV, INSTRUCTIONS, JSON_KINDS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+# Names a rule file may use for groups of file kinds.
+KIND_GROUPS: dict[str, frozenset[str]] = {
+    "instructions": frozenset({INSTRUCTIONS, CLAUDE_PROMPT}),
+    "settings": JSON_KINDS | {CODEX_CONFIG, DOTENV},
+}
+_ID = re.compile(r"^AH\d{3,4}$")
+_NAME = re.compile(r"^[a-z][a-z0-9-]+$")
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """A rule that is a pattern over the normalized text of an added line."""
+
+    rule: Rule
+    keywords: tuple[str, ...]
+    regex: re.Pattern[str]
+    negatable: bool
+    context_negation: bool
+    requires_remote: bool
+    escalate: str | None
+    check: str | None
+    examples: tuple[str, ...]
+    counterexamples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    rules: dict[str, Rule]
+    text_rules: tuple[TextRule, ...]
+    raw_checks: tuple[tuple[Rule, str], ...]
+    cases: dict[str, tuple[dict[str, Any], ...]]
+
+    def get(self, key: str) -> Rule | None:
+        """A rule by id (any case) or by name."""
+        rule = self.rules.get(key.upper())
+        if rule is not None:
+            return rule
+        return next((r for r in self.rules.values() if r.name == key), None)
+
+    def text_rules_for(self, kind: str) -> tuple[TextRule, ...]:
+        return tuple(t for t in self.text_rules if kind in t.rule.kinds)
+
+    def raw_checks_for(self, kind: str) -> tuple[tuple[Rule, str], ...]:
+        return tuple(r for r in self.raw_checks if kind in r[0].kinds)
+
+
+class CatalogueError(Exception):
+    """A rule file is wrong; a packaging bug, caught by the test suite."""
+
+
+def _kinds(values: list[str], rule_id: str) -> frozenset[str]:
+    kinds: set[str] = set()
+    for value in values:
+        if value in KIND_GROUPS:
+            kinds |= KIND_GROUPS[value]
+        elif value in ALL_KINDS:
+            kinds.add(value)
+        else:
+            raise CatalogueError(f"{rule_id}: unknown file kind {value!r}")
+    return frozenset(kinds)
+
+
+def _rule(entry: dict[str, Any]) -> Rule:
+    rule_id = entry.get("id", "?")
+    if not _ID.match(rule_id) or not _NAME.match(entry.get("name", "")):
+        raise CatalogueError(f"bad rule id or name: {rule_id!r} {entry.get('name')!r}")
+    if entry.get("category") not in CATEGORIES:
+        raise CatalogueError(f"{rule_id}: unknown category {entry.get('category')!r}")
+    for key in ("summary", "why", "fix"):
+        if not entry.get(key):
+            raise CatalogueError(f"{rule_id}: missing {key}")
+    return Rule(
+        id=rule_id,
+        name=entry["name"],
+        category=entry["category"],
+        severity=Severity.parse(entry["severity"]),
+        kinds=_kinds(entry.get("kinds", []), rule_id),
+        summary=entry["summary"].strip(),
+        why=entry["why"].strip(),
+        fix=entry["fix"].strip(),
+        example=entry.get("example", "").strip(),
+        good_example=entry.get("good_example", "").strip(),
+    )
+
+
+def _text_rule(rule: Rule, entry: dict[str, Any]) -> TextRule:
+    keywords = tuple(k.lower() for k in entry.get("keywords", []))
+    if not keywords:
+        raise CatalogueError(f"{rule.id}: a pattern rule needs keywords for its prefilter")
+    try:
+        regex = re.compile(entry["pattern"], re.IGNORECASE | re.VERBOSE)
+    except re.error as exc:
+        raise CatalogueError(f"{rule.id}: bad pattern: {exc}") from None
+    return TextRule(
+        rule=rule,
+        keywords=keywords,
+        regex=regex,
+        negatable=entry.get("negatable", True),
+        context_negation=entry.get("context_negation", entry.get("negatable", True)),
+        requires_remote=entry.get("requires_remote", False),
+        escalate=entry.get("escalate"),
+        check=entry.get("check"),
+        examples=tuple(entry.get("examples", [])),
+        counterexamples=tuple(entry.get("counterexamples", [])),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def load() -> Catalogue:
+    rules: dict[str, Rule] = {}
+    text_rules: list[TextRule] = []
+    raw_checks: list[tuple[Rule, str]] = []
+    cases: dict[str, tuple[dict[str, Any], ...]] = {}
+    names: set[str] = set()
+    for item in sorted(resources.files(__package__).iterdir(), key=lambda p: p.name):
+        if not item.name.endswith(".toml"):
+            continue
+        data = tomllib.loads(item.read_text(encoding="utf-8"))
+        for entry in data.get("rule", []):
+            rule = _rule(entry)
+            if rule.id in rules or rule.name in names:
+                raise CatalogueError(f"duplicate rule {rule.id} / {rule.name}")
+            rules[rule.id] = rule
+            names.add(rule.name)
+            if "pattern" in entry:
+                text_rules.append(_text_rule(rule, entry))
+            elif "raw_check" in entry:
+                raw_checks.append((rule, entry["raw_check"]))
+            cases[rule.id] = tuple(entry.get("case", []))
+    return Catalogue(rules=rules, text_rules=tuple(text_rules), raw_checks=tuple(raw_checks), cases=cases)

@@ -1,0 +1,44 @@
+"""Whole files judged as if a commit added them: for a tree that exists today."""
+from __future__ import annotations
+
+import os
+
+from agenthook.errors import AgenthookError
+from agenthook.model import AddedLine, FileChange
+from agenthook.sources.gitsource import MAX_TEXT
+from agenthook.targets import INSTRUCTIONS, Targets
+
+
+def _relative(path: str, root: str) -> str:
+    rel = os.path.relpath(os.path.abspath(path), root)
+    return rel.replace(os.sep, "/")
+
+
+def added_whole(path: str, kind: str, text: str, mode: str = "100644") -> FileChange:
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    added = [AddedLine(i, line[:-1] if line.endswith("\r") else line) for i, line in enumerate(lines, start=1)]
+    return FileChange(path=path, kind=kind, status="A", added=added, new_lines={a.number: a.text for a in added},
+                      new_text=text, new_mode=mode)
+
+
+def files(paths: list[str], targets: Targets, root: str) -> list[FileChange]:
+    """Named files as wholly added. A file that is not a known agent file is
+    judged as instruction text: naming it says it is one."""
+    changes = []
+    for path in paths:
+        rel = _relative(path, root)
+        kind = targets.kind_of(rel) or INSTRUCTIONS
+        try:
+            if os.path.islink(path):
+                changes.append(added_whole(rel, kind, os.readlink(path), mode="120000"))
+                continue
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_TEXT + 1)
+        except OSError as exc:
+            raise AgenthookError(f"cannot read {path}: {exc.strerror}") from None
+        change = added_whole(rel, kind, data[:MAX_TEXT].decode("utf-8", "surrogateescape"))
+        change.binary = b"\0" in data
+        changes.append(change)
+    return changes

@@ -1,0 +1,1 @@
+"""Parsers for agent configuration formats that keep track of where each value sits."""
