@@ -3,14 +3,17 @@
 For every pattern rule, a line is built from that rule's own keywords and the
 characters its pattern's bounded windows consume (quotes, dashes, spaces,
 SQL words, `$(`), repeated to the requested size, and scanned through the full
-`check-diff` path (patch parsing, normalization, every rule). Prints seconds
-and MB/s per shape and overall; the goal is well under a second per megabyte.
+`check-diff` path (patch parsing, normalization, every rule). Each shape is run
+twice: repeated exactly, and with a varying character after each unit (`~`),
+so that no two slices of the line are alike. Prints seconds per megabyte per
+shape and overall; the goal is well under a second per megabyte.
 
     python benchmarks/hostile_lines.py [--mb 4]
 """
 from __future__ import annotations
 
 import argparse
+import random
 import time
 
 from agenthook import engine
@@ -46,9 +49,15 @@ def main() -> None:
     catalogue = load()
     total_bytes = 0
     total_seconds = 0.0
-    print(f"{'shape':16s} {'MB':>6s} {'seconds':>8s} {'s/MB':>7s} findings")
+    print(f"{'shape':17s} {'MB':>6s} {'seconds':>8s} {'s/MB':>7s} findings")
+    rng = random.Random(0)
+    cases = []
     for name, unit in SHAPES.items():
-        line = (unit * (size // len(unit) + 1))[:size]
+        cases.append((name, (unit * (size // len(unit) + 1))[:size]))
+        # The same unit with a varying tail, so that no two windows of the line repeat.
+        varied = "".join(unit + rng.choice("abcdefghij") + " " for _ in range(size // (len(unit) + 2) + 1))
+        cases.append((name + "~", varied[:size]))
+    for name, line in cases:
         data = patch_with_line(line)
         start = time.perf_counter()
         changes = parse_patch(data, DEFAULT)
@@ -57,9 +66,9 @@ def main() -> None:
         mb = len(data) / 1024 / 1024
         total_bytes += len(data)
         total_seconds += seconds
-        print(f"{name:16s} {mb:6.1f} {seconds:8.2f} {seconds / mb:7.3f} {len(findings)}")
+        print(f"{name:17s} {mb:6.1f} {seconds:8.2f} {seconds / mb:7.3f} {len(findings)}")
     mb = total_bytes / 1024 / 1024
-    print(f"{'overall':16s} {mb:6.1f} {total_seconds:8.2f} {total_seconds / mb:7.3f}")
+    print(f"{'overall':17s} {mb:6.1f} {total_seconds:8.2f} {total_seconds / mb:7.3f}")
 
 
 if __name__ == "__main__":

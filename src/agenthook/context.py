@@ -42,10 +42,17 @@ _IMPERATIVE_START = re.compile(
 )
 
 
+_CLAUSE_REACH = 400
+
+
 def negated_in_clause(text: str, start: int) -> bool:
-    """A negator earlier in the same clause as the match at `start`."""
-    clause_start = 0
-    for brk in _CLAUSE_BREAK.finditer(text, 0, start):
+    """A negator earlier in the same clause as the match at `start`.
+
+    Only the 400 characters before the match are read: a clause is shorter than
+    that, and the cost per match stays bounded however long the line is.
+    """
+    clause_start = max(0, start - _CLAUSE_REACH)
+    for brk in _CLAUSE_BREAK.finditer(text, clause_start, start):
         clause_start = brk.end()
     return _NEGATOR.search(text, clause_start, start) is not None
 

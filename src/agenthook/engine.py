@@ -14,11 +14,11 @@ from agenthook import context
 from agenthook.model import FileChange, Finding, Rule, Severity
 from agenthook.normalize import normalize
 from agenthook.rules import Catalogue, TextRule, load
-from agenthook.rules.checks import CHECKS, escalation
+from agenthook.rules.checks import CHECKS, CONTEXT_CHECKS, escalation
 from agenthook.targets import STRUCTURED_KINDS
 
 _WINDOW = 16384
-_OVERLAP = 1024
+_OVERLAP = 1024  # window step 15360 = 2^10 * 15
 _MAX_JOIN = 50
 
 
@@ -37,27 +37,40 @@ class Unit:
         return cls(line, raw, normalize(raw), lines, display)
 
 
-def _windows(text: str) -> Iterator[tuple[int, str]]:
+def _windows(text: str) -> Iterator[str]:
     """Overlapping slices of a very long line: every pattern is local (bounded
     windows), so a match cannot straddle more than the overlap, and a hostile
     multi-megabyte line costs time in proportion to its length."""
     if len(text) <= _WINDOW:
-        yield 0, text
+        yield text
         return
+    seen: set[str] = set()
     for start in range(0, len(text), _WINDOW - _OVERLAP):
-        yield start, text[start:start + _WINDOW]
+        window = text[start:start + _WINDOW]
+        # A window identical to one already scanned gives the same matches; a
+        # line built by repeating a short unit repeats its windows (the step,
+        # 15360, is a multiple of most short periods).
+        if window not in seen:
+            seen.add(window)
+            yield window
         if start + _WINDOW >= len(text):
             return
 
 
-def _first_match(rule: TextRule, unit: Unit) -> re.Match[str] | None:
-    for offset, window in _windows(unit.text):
+def _first_match(rule: TextRule, unit: Unit) -> tuple[re.Match[str], str] | None:
+    """The first match not negated in its clause, with the window it was found in."""
+    for window in _windows(unit.text):
         for match in rule.regex.finditer(window):
             if rule.negatable and context.negated_in_clause(window, match.start()):
                 continue
-            return match
-        del offset
+            return match, window
     return None
+
+
+def _around(window: str, match: re.Match[str]) -> str:
+    """The command a match belongs to: hosts and secrets are looked for there,
+    not across a whole (possibly huge) line."""
+    return window[max(0, match.start() - 300):match.end() + 600]
 
 
 def match_unit(unit: Unit, rules: Iterable[TextRule]) -> Iterator[tuple[Rule, Severity, str, str]]:
@@ -66,28 +79,34 @@ def match_unit(unit: Unit, rules: Iterable[TextRule]) -> Iterator[tuple[Rule, Se
     for rule in rules:
         if not any(k in lower for k in rule.keywords):
             continue
-        match = _first_match(rule, unit)
-        if match is None:
+        found = _first_match(rule, unit)
+        if found is None:
             continue
+        match, window = found
         if rule.context_negation and unit.lines is not None and context.negated_by_context(unit.lines, unit.line):
             continue
-        if rule.requires_remote and context.only_local_hosts(unit.text):
+        nearby = _around(window, match)
+        if rule.requires_remote and context.only_local_hosts(nearby):
             continue
         severity, detail = rule.rule.severity, ""
         if rule.check:
-            verdict = CHECKS[rule.check](match, unit.text)
+            verdict = CHECKS[rule.check](match, nearby)
             if verdict is None:
                 continue
             severity, detail = verdict[0] or severity, verdict[1]
         if rule.escalate:
-            severity, detail = escalation(rule.escalate, unit.text, severity, detail)
+            severity, detail = escalation(rule.escalate, nearby, severity, detail)
         yield rule.rule, severity, detail, match.group()
 
 
 def raw_checks(unit: Unit, checks: Iterable[tuple[Rule, str]]) -> Iterator[tuple[Rule, Severity, str, str]]:
-    """Code rules that read the text as written (invisible characters included)."""
+    """Code rules that read the text as written (invisible characters included);
+    a context check also reads the lines of the unit's file."""
     for rule, name in checks:
-        verdict = CHECKS[name](None, unit.raw)
+        if name in CONTEXT_CHECKS:
+            verdict = CONTEXT_CHECKS[name](unit.raw, unit.lines or {unit.line: unit.raw}, unit.line)
+        else:
+            verdict = CHECKS[name](None, unit.raw)
         if verdict is not None:
             severity, detail = verdict[0] or rule.severity, verdict[1]
             yield rule, severity, detail, ""

@@ -11,26 +11,24 @@ import re
 import unicodedata
 
 # Format characters and fillers that render as nothing. Tag characters
-# (U+E0000..U+E007F) are handled apart: they are decoded, not dropped.
-_INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0080-\U000e0fff]"
+# (U+E0000..U+E007F) are decoded to the ASCII they stand for, not dropped.
+_INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0080, 0xE0FFF),
 )
-_TAGS = re.compile("[\U000e0000-\U000e007f]+")
-
-
-def _decode_tags(match: re.Match[str]) -> str:
-    return "".join(chr(ord(c) - 0xE0000) for c in match.group() if 0x20 <= ord(c) - 0xE0000 < 0x7F)
+_INVISIBLE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _INVISIBLE_RANGES) + "]")
+_TAGS = re.compile("[\U000e0000-\U000e007f]")
+_TABLE: dict[int, str | None] = {cp: None for a, b in _INVISIBLE_RANGES for cp in range(a, b + 1)}
+_TABLE.update({cp: (chr(cp - 0xE0000) if 0x20 <= cp - 0xE0000 < 0x7F else None) for cp in range(0xE0000, 0xE0080)})
 
 
 def normalize(text: str) -> str:
     """NFKC, tags decoded to the ASCII they smuggle, other invisibles removed."""
     if text.isascii():
         return text
-    text = _TAGS.sub(_decode_tags, text)
-    text = _INVISIBLE.sub("", text)
-    return unicodedata.normalize("NFKC", text)
+    return unicodedata.normalize("NFKC", text.translate(_TABLE))
 
 
 def printable(text: str, limit: int = 300) -> str:
