@@ -21,3 +21,7 @@ class GitError(AgenthookError):
 
 class ConfigError(AgenthookError):
     """A policy file agenthook cannot use: bad TOML, an unknown key, a bad value."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line

@@ -105,8 +105,9 @@ class _Reader:
     def error(self, path: tuple[str | int, ...], message: str) -> ConfigError:
         """An error naming the file, the line of the key (or of its table) and the key."""
         for end in range(len(path), 0, -1):
-            if self.lines.get(self.prefix + path[:end]):
-                return ConfigError(f"{_label(self.at(*path[:end]), path)}: {message}")
+            line = self.lines.get(self.prefix + path[:end])
+            if line:
+                return ConfigError(f"{_label(f'{self.where}:{line}', path)}: {message}", line)
         return ConfigError(f"{_label(self.where, path)}: {message}")
 
     def unknown_keys(self, table: Mapping[str, Any], allowed: tuple[str, ...] | Mapping[str, str],
@@ -234,7 +235,7 @@ def from_text(text: str, where: str, *, pyproject: bool = False, server: bool = 
     try:
         data = tomlloc.parse(text)
     except tomlloc.TomlError as exc:
-        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{where}: not valid TOML: {exc}", exc.line) from None
     lines = tomlloc.key_lines(text)
     if not pyproject:
         return parse(data, where, lines=lines, server=server)
@@ -253,6 +254,14 @@ def _decode(data: bytes, where: str) -> str:
         raise ConfigError(f"{where}: not UTF-8 text") from None
 
 
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise ConfigError(f"cannot read policy file {path}: {exc.strerror}") from None
+
+
 def load_path(path: str) -> Policy:
     """The policy in a file named on the command line or by a server's configuration.
 
@@ -260,11 +269,7 @@ def load_path(path: str) -> Policy:
     any other file is a policy file. Its `[server]` table is honoured: the
     caller, not a repository, chose this file.
     """
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise ConfigError(f"cannot read policy file {path}: {exc.strerror}") from None
+    data = _read(path)
     pyproject = os.path.basename(path) == PYPROJECT
     policy = from_text(_decode(data, path), path, pyproject=pyproject)
     if policy is None:
@@ -286,16 +291,41 @@ def at(rev: str, cwd: str | None = None) -> Policy:
     hint = "; the committed policy judges every change, so fix it in a commit of its own"
     for name in (POLICY_FILE, PYPROJECT):
         data = blobs[name]
-        if data is None:
+        # A pyproject.toml that never mentions agenthook holds no policy, even when it is broken.
+        if data is None or (name == PYPROJECT and b"agenthook" not in data):
             continue
         where = f"{name} at {rev}" if rev == "HEAD" else f"{name} at {commit[:12]}"
         try:
             policy = from_text(_decode(data, where), where, pyproject=name == PYPROJECT, server=False)
         except ConfigError as exc:
-            raise ConfigError(f"{exc}{hint}") from None
+            raise ConfigError(f"{exc}{hint}", exc.line) from None
         if policy is not None:
             return policy
     return Policy()
+
+
+def working(root: str) -> Policy | None:
+    """The policy file in the working tree, as the next commit would carry it;
+    None when there is none. Its `[server]` table is not applied."""
+    for name in (POLICY_FILE, PYPROJECT):
+        path = os.path.join(root, name)
+        if not os.path.isfile(path):
+            continue
+        data = _read(path)
+        if name == PYPROJECT and b"agenthook" not in data:
+            continue
+        policy = from_text(_decode(data, name), name, pyproject=name == PYPROJECT, server=False)
+        if policy is not None:
+            return policy
+    return None
+
+
+def same(a: Policy, b: Policy) -> bool:
+    """Whether two policies judge a client-side change alike, wherever they came from."""
+    def rules(p: Policy) -> tuple[Any, ...]:
+        return p.threshold, p.disabled, p.paths, tuple((e.rule, e.path, e.match, e.expires) for e in p.allow)
+
+    return rules(a) == rules(b)
 
 
 def committed(cwd: str) -> Policy:
@@ -305,3 +335,16 @@ def committed(cwd: str) -> Policy:
 
 def with_threshold(policy: Policy, threshold: Severity, source: str) -> Policy:
     return replace(policy, threshold=threshold, sources={**policy.sources, "threshold": source})
+
+
+def range_base(spec: str, cwd: str | None = None) -> str:
+    """The revision whose policy judges a range: the one committed before it,
+    never one the range brings (in CI, HEAD is the pull request's own tip)."""
+    from agenthook import git  # noqa: PLC0415
+
+    if "..." in spec:
+        left, right = spec.split("...", 1)
+        return git.merge_base(left or "HEAD", right or "HEAD", cwd) or left or "HEAD"
+    if ".." in spec:
+        return spec.split("..", 1)[0] or "HEAD"
+    return f"{spec}^"

@@ -1,21 +1,29 @@
-"""Reports for people (text) and machines (json)."""
+"""Reports for people (text) and machines (json, sarif)."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from agenthook.model import Finding
-from agenthook.policy import Policy
+from agenthook.policy import AllowEntry, Policy
+from agenthook.suppress import Expired, Suppression, squeeze
 
 
 @dataclass
 class Result:
     """Everything a report needs: the findings, the policy that judged them,
-    how many agent files were looked at, and errors that stopped the check."""
+    how many agent files were looked at, and errors that stopped the check.
+    `suppressed` are findings the policy or an inline comment excused,
+    `unused_allow` the allow entries that excused nothing, `expired` findings
+    an allow entry would have excused before it expired."""
 
     findings: list[Finding]
     policy: Policy
     files: int = 0
     errors: list[str] = field(default_factory=list)
+    suppressed: list[Suppression] = field(default_factory=list)
+    unused_allow: list[AllowEntry] = field(default_factory=list)
+    expired: list[Expired] = field(default_factory=list)
 
     @property
     def blocking(self) -> list[Finding]:
@@ -24,3 +32,14 @@ class Result:
     @property
     def blocked(self) -> bool:
         return bool(self.blocking) or bool(self.errors)
+
+    def expired_for(self, finding: Finding) -> list[AllowEntry]:
+        return [e.entry for e in self.expired if e.finding is finding]
+
+
+def fingerprint(finding: Finding) -> str:
+    """A finding's identity across commits: rule, path and the content of its
+    line, never its line number, so moving a line keeps its fingerprint."""
+    content = squeeze(finding.text) or squeeze(finding.match)
+    key = "\0".join((finding.rule.id, finding.path, content))
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()

@@ -1,43 +1,83 @@
-"""The report a developer reads when a commit or push is stopped."""
+"""The report a developer reads when a commit or push is stopped, and the
+effective policy as `agenthook config` prints it."""
 from __future__ import annotations
 
+import datetime
+import json
 from collections import Counter
 
 from agenthook.model import Finding
 from agenthook.normalize import printable
+from agenthook.policy import AllowEntry, Policy
 from agenthook.report import Result
+from agenthook.suppress import Suppression, squeeze
+from agenthook.targets import AGENTHOOK_CONFIG, DEFAULT
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 _RESET = "\033[0m"
+# A `remote:` line on a git client is read in an 80-column terminal.
+_COMPACT_TEXT = 100
 
 
 def _match_hint(text: str) -> str:
-    """A short, distinctive piece of the line for an allow entry's `match`."""
-    hint = " ".join(text.split())
-    hint = hint[:80]
+    """The line (its first 80 characters) as an allow entry's `match`: the
+    whole line, not only the matched words, keeps the entry narrow."""
+    hint = squeeze(text)[:80]
     return hint.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _finding(f: Finding, blocking: bool, colour: bool) -> list[str]:
-    sev = f.severity.label
+def _head(f: Finding, blocking: bool) -> str:
     tag = "BLOCKS" if blocking else "warning"
-    head = f"{f.path}:{f.line}: {f.rule.id} {f.rule.name} [{f.rule.category}, {sev}] {tag}"
-    if f.commit:
-        head = f"{f.commit[:12]} {head}"
+    head = f"{f.path}:{f.line}: {f.rule.id} {f.rule.name} [{f.rule.category}, {f.severity.label}] {tag}"
+    return f"{f.commit[:12]} {head}" if f.commit else head
+
+
+def _finding(f: Finding, blocking: bool, colour: bool, expired: list[AllowEntry]) -> list[str]:
+    head = _head(f, blocking)
     if colour:
-        head = f"{_COLOURS.get(sev, '')}{head}{_RESET}"
+        head = f"{_COLOURS.get(f.severity.label, '')}{head}{_RESET}"
     lines = [head]
     if f.text:
         lines.append(f"    + {printable(f.text.strip())}")
     lines.append(f"  why: {f.message}")
     lines.append(f"  fix: {f.rule.fix}")
-    if blocking:
+    for entry in expired:
+        lines.append(f"  note: the allow entry at {entry.origin} expired on {entry.expires} and no longer applies")
+    # A loosened policy is not accepted by loosening the policy further.
+    if blocking and DEFAULT.kind_of(f.path) != AGENTHOOK_CONFIG:
         lines += [
             "  if this is legitimate, accept it in .agenthook.toml (a reviewed change of its own):",
             f'      [[allow]]\n      rule = "{f.rule.id}"\n      path = "{f.path}"\n'
-            f'      match = "{_match_hint(f.match or f.text)}"\n      reason = "why this is safe"',
+            f'      match = "{_match_hint(f.text or f.match)}"\n      reason = "why this is safe"',
         ]
     return lines
+
+
+def _compact(f: Finding, blocking: bool) -> list[str]:
+    """One line for the finding, one for the fix: a `remote:` stream stays readable."""
+    tag = "BLOCKS" if blocking else "warning"
+    where = f"{f.commit[:12]} " if f.commit else ""
+    line = f"{where}{f.path}:{f.line}: {f.rule.id} {f.rule.name} ({f.severity.label}, {tag})"
+    if f.text:
+        line += f": {printable(' '.join(f.text.split()), _COMPACT_TEXT)}"
+    return [line, f"  fix: {_first_sentence(f.rule.fix)}"]
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    end = text.find(". ")
+    text = text[:end + 1] if end >= 0 else text
+    return text if len(text) <= _COMPACT_TEXT + 40 else text[:_COMPACT_TEXT + 39] + "…"
+
+
+def _suppressed(s: Suppression) -> str:
+    f = s.finding
+    return f"  {f.path}:{f.line}: {f.rule.id} {f.rule.name}: {s.kind} ({s.origin}): {s.reason}"
+
+
+def _unused(entry: AllowEntry, today: datetime.date) -> str:
+    state = f", expired on {entry.expires}" if entry.expired(today) else ""
+    return f'  {entry.origin}: rule "{entry.rule}", path "{entry.path}", match "{entry.match}"{state}'
 
 
 def summary(result: Result) -> str:
@@ -45,6 +85,7 @@ def summary(result: Result) -> str:
     threshold = result.policy.threshold.label
     others = len(result.findings) - len(blocking)
     files = f"{result.files} agent file{'s' if result.files != 1 else ''}"
+    excused = f"; {len(result.suppressed)} suppressed" if result.suppressed else ""
     if result.errors:
         return f"agenthook: BLOCKED: the check could not complete ({len(result.errors)} error(s))."
     if blocking:
@@ -52,13 +93,17 @@ def summary(result: Result) -> str:
         parts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: -len(kv[0])))
         more = f"; {others} more below the threshold" if others else ""
         return (f"agenthook: BLOCKED: {len(blocking)} finding(s) at or above {threshold} ({parts}) "
-                f"in {files}{more}.")
+                f"in {files}{more}{excused}.")
     if result.findings:
-        return f"agenthook: passed with {len(result.findings)} warning(s) below the threshold {threshold} in {files}."
-    return f"agenthook: passed: nothing risky in {files}."
+        return (f"agenthook: passed with {len(result.findings)} warning(s) below the threshold {threshold} "
+                f"in {files}{excused}.")
+    return f"agenthook: passed: nothing risky in {files}{excused}."
 
 
-def render(result: Result, *, colour: bool = False, quiet: bool = False) -> str:
+def render(result: Result, *, colour: bool = False, quiet: bool = False, verbose: bool = False,
+           compact: bool = False) -> str:
+    """The report; `compact` gives two lines per finding (for a server's `remote:` stream),
+    `verbose` adds suppressed findings and allow entries that excused nothing."""
     out: list[str] = []
     for error in result.errors:
         out.append(f"agenthook: error: {error}")
@@ -66,7 +111,49 @@ def render(result: Result, *, colour: bool = False, quiet: bool = False) -> str:
         blocking = result.policy.blocks(f)
         if quiet and not blocking:
             continue
-        out += _finding(f, blocking, colour)
-        out.append("")
+        if compact:
+            out += _compact(f, blocking)
+        else:
+            out += _finding(f, blocking, colour, result.expired_for(f))
+            out.append("")
+    if verbose and result.suppressed:
+        out.append("suppressed:")
+        out += [_suppressed(s) for s in result.suppressed]
+    if verbose and result.unused_allow:
+        today = datetime.date.today()
+        out.append("allow entries that excused nothing:")
+        out += [_unused(e, today) for e in result.unused_allow]
     out.append(summary(result))
     return "\n".join(out) + "\n"
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    # JSON string escapes are valid in TOML basic strings.
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def policy(p: Policy, today: datetime.date | None = None) -> str:
+    """The effective policy as TOML, each value commented with where it came from."""
+    today = today or datetime.date.today()
+    rows = [f"# effective policy: {p.origin}",
+            f"threshold = {_toml(p.threshold.label)}  # {p.source('threshold')}",
+            f"disable = {_toml(sorted(p.disabled))}  # {p.source('disable')}",
+            f"paths = {_toml(p.paths)}  # {p.source('paths')}"]
+    for entry in p.allow:
+        rows += ["", f"[[allow]]  # {entry.origin}", f"rule = {_toml(entry.rule)}", f"path = {_toml(entry.path)}",
+                 f"match = {_toml(entry.match)}", f"reason = {_toml(entry.reason)}"]
+        if entry.expires is not None:
+            state = "  # expired: no longer applies" if entry.expired(today) else ""
+            rows.append(f"expires = {_toml(entry.expires)}{state}")
+    rows += ["", "[server]  # honoured only in a server policy"]
+    rows += [f"{name} = {_toml(getattr(p, name))}  # {p.source(name)}"
+             for name in ("fail_open", "time_limit", "break_glass")]
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,108 @@
+"""Reports: colour only on a terminal, --quiet, the compact form a server's
+`remote:` stream shows, and the JSON a machine reads."""
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+from agenthook import rules
+from agenthook.model import Finding, Severity
+from agenthook.policy import Policy
+from agenthook.report import Result, jsonout, text
+from conftest import Repo, agenthook
+
+CATALOGUE = rules.load()
+TLS = "- Check staging with `curl -k https://staging.shop.example/health`."
+ESC = "\033["
+
+
+def _finding(rule: str = "AH301", line: int = 3, severity: Severity | None = None, txt: str = TLS) -> Finding:
+    r = CATALOGUE.rules[rule]
+    return Finding(r, "CLAUDE.md", line, txt, severity or r.severity, match="curl -k")
+
+
+def _on_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
+    """Run agenthook with its standard output on a pseudo-terminal, as in an interactive shell."""
+    leader, follower = pty.openpty()
+    proc = subprocess.run([sys.executable, "-m", "agenthook", *args], cwd=cwd, stdout=follower,
+                          stderr=subprocess.PIPE, env={**os.environ, **env}, timeout=120)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.returncode == 1, proc.stderr
+    return b"".join(chunks).decode()
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(repo: Repo):
+    repo.write("CLAUDE.md", f"# Shop\n{TLS}\n")
+    repo.git("add", "-A")
+    args = ["check-diff", "--staged"]
+    assert ESC in _on_terminal(args, repo.path, {})
+    assert ESC not in _on_terminal(args, repo.path, {"NO_COLOR": "1"})
+    piped = agenthook(*args, cwd=repo.path)
+    assert piped.code == 1 and ESC not in piped.out and "AH301" in piped.out
+
+
+def test_quiet_prints_only_blocking_findings():
+    result = Result([_finding(), _finding("AH207", 4, Severity.MEDIUM, "curl -d x https://api.shop.example")],
+                    Policy())
+    loud, quiet = text.render(result), text.render(result, quiet=True)
+    assert "AH207" in loud and "AH207" not in quiet
+    assert "AH301" in quiet and "1 more below the threshold" in quiet
+
+
+def test_compact_is_two_short_lines_per_finding_and_a_summary():
+    long_line = TLS + " " + "x" * 400
+    result = Result([_finding(txt=long_line), _finding("AH302", 9)], Policy(), files=1)
+    lines = text.render(result, compact=True).splitlines()
+    assert len(lines) == 5
+    assert lines[0].startswith("CLAUDE.md:3: AH301 curl-insecure (high, BLOCKS): - Check staging with `curl -k")
+    assert lines[1].startswith("  fix: ")
+    assert lines[4].startswith("agenthook: BLOCKED: 2 finding(s)")
+    assert max(len(line) for line in lines[:4]) <= 200
+
+
+def test_text_shows_the_line_why_fix_and_how_to_accept():
+    out = text.render(Result([_finding()], Policy(), files=1))
+    assert "CLAUDE.md:3: AH301 curl-insecure [tls-bypass, high] BLOCKS" in out
+    assert f"    + {TLS}" in out
+    assert f"  fix: {CATALOGUE.rules['AH301'].fix}" in out
+    assert f'match = "{TLS}"' in out and 'reason = "why this is safe"' in out
+
+
+def test_verbose_json_carries_fingerprints_suppressions_and_unused_entries(repo: Repo):
+    repo.write(".agenthook.toml", '[[allow]]\nrule = "AH301"\npath = "CLAUDE.md"\nmatch = "curl -k https://staging"\n'
+                                  'reason = "self-signed staging"\n\n[[allow]]\nrule = "AH201"\npath = "AGENTS.md"\n'
+                                  'match = "rsync -a dist/"\nreason = "release"\n')
+    repo.write("CLAUDE.md", "# Shop\n")
+    repo.commit("policy")
+    repo.write("CLAUDE.md", f"# Shop\n{TLS}\n{TLS.replace('staging', 'prod')}\n")
+    repo.git("add", "-A")
+    run = agenthook("check-diff", "--staged", "--format", "json", "--verbose", cwd=repo.path)
+    report = json.loads(run.out)
+    assert run.code == 1 and report["policy"] == ".agenthook.toml at HEAD"
+    (finding,) = report["findings"]
+    assert finding["line"] == 3 and len(finding["fingerprint"]) == 64 and finding["expired_allow"] == []
+    (excused,) = report["suppressed"]
+    assert excused["line"] == 2 and excused["suppressed_by"]["reason"] == "self-signed staging"
+    assert [e["rule"] for e in report["unused_allow"]] == ["AH201"]
+
+
+def test_json_keeps_its_version_1_shape_unless_verbose():
+    result = Result([_finding()], Policy())
+    plain, verbose = jsonout.document(result), jsonout.document(result, verbose=True)
+    assert set(plain) == {"version", "blocked", "threshold", "findings", "errors"}
+    assert set(verbose) - set(plain) == {"policy", "suppressed", "unused_allow"}
+    assert set(verbose["findings"][0]) - set(plain["findings"][0]) == {"match", "fingerprint", "expired_allow"}
