@@ -15,16 +15,19 @@ _NEGATOR = re.compile(
     r"\b(?:never(?!\s+mind)|don'?t(?!\s+(?:worry|hesitate|be\s+afraid|forget|bother|wait|mind))"
     r"|do\s+not(?!\s+(?:worry|hesitate|be\s+afraid|forget|bother|wait|mind))"
     r"|must\s+not|mustn'?t|should\s+not|shouldn'?t|cannot|can'?t|won'?t|avoid(?:ing)?|no\s+longer"
-    r"|instead\s+of|rather\s+than|forbid(?:den|s)?|prohibit(?:ed|s)?|not\s+(?:allowed|permitted|acceptable)"
+    r"|instead\s+of|rather\s+than|forbid(?:den|s)?|prohibit(?:ed|s)?|not\s+(?:allowed|permitted|acceptable|recommended)"
+    r"|discouraged"
     r"|disallow(?:ed)?|refuse|reject|stop\s+using|banned|is\s+not\s+ok)\b|[❌🚫⛔✗✘]"
     r"|\b(?:bad|wrong|incorrect|insecure|vulnerable|unsafe)\s*[:(]",
     re.IGNORECASE,
 )
-# Where one clause ends and the next begins, including ", just use …" style turns.
+# Where one clause ends and the next begins, including ", just use …" and
+# "…: configure …" style turns.
 _CLAUSE_BREAK = re.compile(
     r"[.!?;](?:\s|$)|\s(?:but|however|then|otherwise)\s"
-    r"|,\s+(?:and\s+)?(?:just\s+|simply\s+|always\s+|instead\s+|so\s+)?"
-    r"(?:use|run|set|add|pass|call|execute|disable|turn\s+off|put|copy|send|upload|paste|print|include)\b",
+    r"|[,:]\s+(?:and\s+)?(?:just\s+|simply\s+|always\s+|instead\s+|so\s+)?"
+    r"(?:use|run|set|add|pass|call|execute|disable|turn\s+off|put|copy|send|upload|paste|print|include|configure"
+    r"|enable|install)\b",
     re.IGNORECASE,
 )
 _LABEL_NEGATOR = re.compile(
@@ -33,6 +36,13 @@ _LABEL_NEGATOR = re.compile(
     re.IGNORECASE,
 )
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+# A line that introduces a list of what not to do: "Never run:", "**Avoid** the following:".
+_NEGATIVE_LEAD_IN = re.compile(
+    r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?[*_]{0,2}(?:never|don'?t|do\s+not|avoid|forbidden|prohibited|not\s+allowed|banned"
+    r"|bad|wrong|dangerous|anti-?patterns?)\b(?!\s+(?:forget|mind|worry|hesitate))[^\n]{0,160}:[*_]{0,2}\s*$",
+    re.IGNORECASE,
+)
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
 _COMMENT_LINE = re.compile(r"^\s*(?:#|//|--|/\*|\*|<!--)")
 _IMPERATIVE_START = re.compile(
@@ -45,24 +55,59 @@ _IMPERATIVE_START = re.compile(
 _CLAUSE_REACH = 400
 
 
-def negated_in_clause(text: str, start: int) -> bool:
-    """A negator earlier in the same clause as the match at `start`.
+# A disclaimer after the match in its own clause: "use `git commit -n` if
+# needed (not recommended)".
+_DISCLAIMER = re.compile(
+    r"\(\s*(?:not\s+recommended|discouraged|dangerous|unsafe|insecure|deprecated|bad\s+practice|avoid|never"
+    r"|don'?t|do\s+not)\b[^()\n]{0,60}\)|[-–—,]\s*(?:not\s+recommended|(?:strongly\s+)?discouraged)\b",
+    re.IGNORECASE,
+)
 
-    Only the 400 characters before the match are read: a clause is shorter than
-    that, and the cost per match stays bounded however long the line is.
+
+def negated_in_clause(text: str, start: int) -> bool:
+    """A negator earlier in the same clause as the match at `start`, or a
+    disclaimer later in it.
+
+    Only the 400 characters either side of the match are read: a clause is
+    shorter than that, and the cost per match stays bounded however long the
+    line is. The search for clause breaks runs one character past `start`, so
+    that a period directly before the match (`*.host.com`) is not taken for
+    the end of a sentence.
     """
     clause_start = max(0, start - _CLAUSE_REACH)
-    for brk in _CLAUSE_BREAK.finditer(text, clause_start, start):
-        clause_start = brk.end()
-    return _NEGATOR.search(text, clause_start, start) is not None
+    for brk in _CLAUSE_BREAK.finditer(text, clause_start, min(len(text), start + 1)):
+        if brk.start() >= start:
+            break
+        clause_start = min(brk.end(), start)
+    if _NEGATOR.search(text, clause_start, start) is not None:
+        return True
+    end = min(len(text), start + _CLAUSE_REACH)
+    brk = _CLAUSE_BREAK.search(text, start + 1, end)
+    return _DISCLAIMER.search(text, start, brk.start() if brk else end) is not None
+
+
+def _negative_lead_in(lines: Mapping[int, str], number: int) -> bool:
+    """The list item at `number` belongs to a list introduced by a line such
+    as "Never run:"; the walk up stops at the first line that is neither an
+    item, nor blank, nor an item's continuation."""
+    k = number - 1
+    while k >= 1 and k in lines and number - k <= 100:
+        text = lines[k]
+        if _NEGATIVE_LEAD_IN.match(text):
+            return True
+        if text.strip() and not _LIST_ITEM.match(text) and not text.startswith((" ", "\t")):
+            return False
+        k -= 1
+    return False
 
 
 def negated_by_context(lines: Mapping[int, str], number: int) -> bool:
     """A label above the line says the example is what not to do.
 
     Looks at comment lines directly above inside a code block, the line that
-    introduces the code block, and the nearest heading. A line that is itself an
-    instruction to act is not excused by its section's heading.
+    introduces the code block, the line that introduces a list ("Never run:"),
+    and the nearest heading. A line that is itself an instruction to act is not
+    excused by its section's heading.
     """
     line = lines.get(number, "")
     in_fence = False
@@ -88,6 +133,8 @@ def negated_by_context(lines: Mapping[int, str], number: int) -> bool:
         if k in lines and not _FENCE.match(lines[k]) and _LABEL_NEGATOR.search(lines[k]):
             return True
     elif _COMMENT_LINE.match(lines.get(number - 1, "")) and _LABEL_NEGATOR.search(lines.get(number - 1, "")):
+        return True
+    if _LIST_ITEM.match(line) and _negative_lead_in(lines, number):
         return True
     if _IMPERATIVE_START.match(line):
         return False
