@@ -1,20 +1,30 @@
 """What is new in a settings file: the difference between its parsed before and
 after states, each difference tied to its line in the new file.
 
-When the source has only a patch (no full texts), the added lines are read as
-fragments of the file instead: each one's key path is guessed from the lines
-around it in its hunk, and the path is marked partial.
+When the source has only a patch (no full texts), the lines the patch shows
+(context and added) are read as fragments of the file instead: each member's
+key path is guessed from the lines around it in its hunk and the visible
+members are assembled into a partial tree, so that an analyzer can read a
+server's `command` next to the `args` line that changed. Such paths are
+partial: they may lack the keys above the first line the hunk shows.
 """
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from agenthook.model import FileChange
 from agenthook.structured import jsonloc
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - only older interpreters
+    import tomli as tomllib
 
 Path = tuple[Any, ...]
 
@@ -45,6 +55,19 @@ class Delta:
     def key(self) -> str | None:
         return self.keys[-1] if self.keys else None
 
+    @property
+    def parent(self) -> tuple[str, ...]:
+        """The keys of the containers holding the leaf (array positions dropped)."""
+        return self.keys[:-1] if self.path and isinstance(self.path[-1], str) else self.keys
+
+    @property
+    def added(self) -> bool:
+        return self.new is not MISSING
+
+    @property
+    def removed(self) -> bool:
+        return self.new is MISSING
+
     def under(self, *wanted: str) -> bool:
         """Whether the leaf sits under the key path `wanted` (array indices ignored).
 
@@ -57,8 +80,21 @@ class Delta:
             return keys[:n] == wanted[len(wanted) - n:] if n else True
         return keys[:len(wanted)] == wanted
 
-    def dotted(self) -> str:
-        return ".".join(self.keys)
+    def within(self, *wanted: str) -> bool:
+        """Whether the leaf sits directly in the container at key path `wanted`.
+
+        For a partial path what is known of the parent must end `wanted`; a leaf
+        whose parent the hunk does not show agrees with every container.
+        """
+        parent = self.parent
+        if self.partial:
+            return len(parent) <= len(wanted) and parent == wanted[len(wanted) - len(parent):]
+        return parent == wanted
+
+    def in_list(self, *wanted: str) -> bool:
+        """Whether the leaf is an element of the array at key path `wanted`
+        (with `within`'s allowance for a partial path)."""
+        return bool(self.path) and isinstance(self.path[-1], int) and self.within(*wanted)
 
 
 def _canon(value: Any) -> str:
@@ -99,6 +135,8 @@ def diff(old: Any, new: Any, lines: Mapping[Path, int], path: Path = ()) -> Iter
                 new_items[canon] -= 1
             elif _is_scalar(value):
                 yield Delta(path + (index,), value, MISSING, line)
+            else:
+                yield from _removed(value, path + (index,), line)
     elif old is MISSING or type(old) is not type(new) or old != new:
         yield Delta(path, old, new, line)
 
@@ -114,38 +152,238 @@ def _removed(value: Any, path: Path, line: int) -> Iterator[Delta]:
         yield Delta(path, value, MISSING, line)
 
 
-def _fragment_key(text: str) -> str:
-    return text.strip().rstrip(",").strip()
+# ---------------------------------------------------------------------------
+# Patches: the visible lines read as fragments of the file
 
 
-def fragment_deltas(change: FileChange) -> tuple[list[Delta], list[int]]:
-    """Deltas read from the added lines of a patch; also the added lines that
-    could not be read as JSON members (scanned as plain text instead)."""
-    removed = Counter(_fragment_key(r) for r in change.removed)
-    numbers = sorted(change.new_lines)
+@dataclass
+class Fragments:
+    """What a patch shows of a settings file.
+
+    `tree` holds every member on a visible line at its (partial) path, with
+    array positions counted from the first element the hunk shows; `lines`
+    maps those paths to lines; `deltas` are the members on added lines;
+    `unread` the added lines that are not members (scanned as plain text).
+    """
+
+    tree: dict[Any, Any] = field(default_factory=dict)
+    lines: dict[Path, int] = field(default_factory=dict)
+    deltas: list[Delta] = field(default_factory=list)
+    unread: list[int] = field(default_factory=list)
+    added_lines: frozenset[int] = frozenset()
+
+
+def _runs(change: FileChange) -> list[list[int]]:
+    """Runs of consecutive visible line numbers (one per hunk, roughly)."""
     runs: list[list[int]] = []
-    for n in numbers:
+    for n in sorted(change.new_lines):
         if runs and runs[-1][-1] == n - 1:
             runs[-1].append(n)
         else:
             runs.append([n])
-    run_of = {n: run for run in runs for n in run}
-    deltas: list[Delta] = []
-    unread: list[int] = []
-    for added in change.added:
-        key = _fragment_key(added.text)
-        if removed[key]:
-            removed[key] -= 1  # the same member, re-punctuated (a comma added after it)
-            continue
-        run = run_of.get(added.number, [added.number])
+    return runs
+
+
+def _place(tree: dict[Any, Any], path: Path, value: Any) -> None:
+    """Sets `value` at `path`, creating the containers on the way."""
+    if not path:
+        if isinstance(value, dict):
+            tree.update(value)
+        return
+    node: Any = tree
+    for index, part in enumerate(path[:-1]):
+        child_is_list = isinstance(path[index + 1], int)
+        if isinstance(node, dict):
+            if not isinstance(node.get(part), (dict, list)) or isinstance(node[part], list) != child_is_list:
+                node[part] = [] if child_is_list else {}
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int):
+            while len(node) <= part:
+                node.append([] if child_is_list else {})
+            if not isinstance(node[part], (dict, list)):
+                node[part] = [] if child_is_list else {}
+            node = node[part]
+        else:
+            return
+    last = path[-1] if path else None
+    if isinstance(node, dict) and last is not None and not isinstance(last, int):
+        if not (isinstance(value, (dict, list)) and isinstance(node.get(last), type(value))):
+            node[last] = value
+    elif isinstance(node, list) and isinstance(last, int):
+        while len(node) <= last:
+            node.append(None)
+        if not (isinstance(value, (dict, list)) and isinstance(node[last], type(value))):
+            node[last] = value
+
+
+class _Indexer:
+    """Gives the array positions a guessed path leaves open (None) numbers: a
+    line that starts an element takes the next position of its array; a member
+    inside an element belongs to the array's latest element."""
+
+    def __init__(self) -> None:
+        self.count: dict[Path, int] = {}
+
+    def concrete(self, guessed: tuple[Any, ...]) -> Path:
+        path: Path = ()
+        for index, part in enumerate(guessed):
+            if part is None:
+                if index == len(guessed) - 1:
+                    self.count[path] = self.count.get(path, -1) + 1
+                part = max(self.count.setdefault(path, 0), 0)
+            path += (part,)
+        return path
+
+
+def json_fragments(change: FileChange) -> Fragments:
+    added = {a.number for a in change.added}
+    removed = Counter(_fragment_key(r) for r in change.removed)
+    frags = Fragments(added_lines=frozenset(added))
+    for run in _runs(change):
         texts = [change.new_lines.get(n, "") for n in run]
-        member_key, value = jsonloc.line_member(added.text)
-        if value is jsonloc.OPEN:
-            continue
-        if value is jsonloc.UNKNOWN:
-            if key and key not in "{}[]":
-                unread.append(added.number)
-            continue
-        path = jsonloc.guess_path(texts, run.index(added.number))
-        deltas.append(Delta(tuple(path), MISSING, value, added.number, partial=True))
-    return deltas, unread
+        indexer = _Indexer()
+        for index, number in enumerate(run):
+            text = texts[index]
+            _, value = jsonloc.line_member(text)
+            if value is jsonloc.UNKNOWN:
+                key = _fragment_key(text)
+                if number in added and key and key not in "{}[]":
+                    frags.unread.append(number)
+                continue
+            guessed = jsonloc.guess_path(texts, index)
+            if not guessed:
+                continue
+            path = () if _is_root(run, texts, index, guessed) else indexer.concrete(guessed)
+            frags.lines.setdefault(path, number)
+            if value is jsonloc.OPEN:
+                _place(frags.tree, path, {} if text.rfind("{") > text.rfind("[") else [])
+                continue
+            _place(frags.tree, path, value)
+            leaves = list(_leaves(value, path))
+            for leaf_path, _ in leaves:
+                frags.lines.setdefault(leaf_path, number)
+            if number not in added:
+                continue
+            key = _fragment_key(text)
+            if removed[key]:
+                removed[key] -= 1  # the same member, re-punctuated (a comma added after it)
+                continue
+            frags.deltas.extend(Delta(p, MISSING, leaf, number, partial=True) for p, leaf in leaves)
+    return frags
+
+
+def _is_root(run: list[int], texts: list[str], index: int, guessed: tuple[Any, ...]) -> bool:
+    """The file's top-level value: the first member line of the file itself."""
+    return guessed == (None,) and run[0] == 1 and all(
+        not t.strip() or t.strip().startswith("//") for t in texts[:index])
+
+
+def _leaves(value: Any, path: Path) -> Iterator[tuple[Path, Any]]:
+    """The scalar leaves of a value written on one line (`"args": ["-y", "x"]`)."""
+    stack = [(path, value)]
+    while stack:
+        at, item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((at + (k,), v) for k, v in reversed(list(item.items())))
+        elif isinstance(item, list):
+            stack.extend((at + (i,), v) for i, v in reversed(list(enumerate(item))))
+        else:
+            yield at, item
+
+
+def _fragment_key(text: str) -> str:
+    return text.strip().rstrip(",").strip()
+
+
+# TOML: a table header sets the path of the keys below it; a value may span
+# lines (arrays), so a statement is read until it parses.
+_TOML_HEADER = re.compile(r"^\s*\[\[?\s*([^\]\n]+?)\s*\]\]?\s*(?:#.*)?$")
+_TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
+_MAX_STATEMENT_LINES = 50
+
+
+def _toml_key_parts(text: str) -> tuple[str, ...] | None:
+    try:
+        parsed = tomllib.loads(f"{text} = 0")
+    except tomllib.TOMLDecodeError:
+        return None
+    parts: list[str] = []
+    node: Any = parsed
+    while isinstance(node, dict) and len(node) == 1:
+        key = next(iter(node))
+        parts.append(key)
+        node = node[key]
+    return tuple(parts)
+
+
+def toml_fragments(change: FileChange) -> Fragments:
+    added = {a.number for a in change.added}
+    frags = Fragments(added_lines=frozenset(added))
+    for run in _runs(change):
+        table: tuple[str, ...] = ()
+        index = 0
+        while index < len(run):
+            number = run[index]
+            text = change.new_lines.get(number, "")
+            header = _TOML_HEADER.match(text)
+            if header and not _TOML_KEY.match(text):
+                table = _toml_key_parts(header.group(1)) or table
+                frags.lines.setdefault(table, number)
+                index += 1
+                continue
+            key = _TOML_KEY.match(text)
+            if not key:
+                if number in added and text.strip() and not text.strip().startswith("#"):
+                    frags.unread.append(number)
+                index += 1
+                continue
+            statement, used = _toml_statement(change, run, index)
+            if statement is None:
+                frags.unread.extend(n for n in run[index:index + used] if n in added)
+                index += used
+                continue
+            span = run[index:index + used]
+            at = 0
+            for leaf_path, leaf in _leaves(statement, table):
+                at = _line_of_leaf(change, span, at, leaf)
+                frags.lines.setdefault(leaf_path, span[at])
+                _place(frags.tree, leaf_path, leaf)
+                if span[at] in added:
+                    frags.deltas.append(Delta(leaf_path, MISSING, leaf, span[at], partial=True))
+            index += used
+    return frags
+
+
+def _toml_statement(change: FileChange, run: list[int], start: int) -> tuple[dict[str, Any] | None, int]:
+    """The key/value statement starting at run[start], and how many lines it
+    takes (or how many were tried). Lines are added only while brackets or
+    multi-line strings are left open, so each line is read a bounded number of
+    times."""
+    text = ""
+    used = 0
+    while used < min(_MAX_STATEMENT_LINES, len(run) - start):
+        text += change.new_lines.get(run[start + used], "") + "\n"
+        used += 1
+        try:
+            return tomllib.loads(text), used
+        except tomllib.TOMLDecodeError:
+            if not _toml_open(text):
+                break
+    return None, used
+
+
+def _line_of_leaf(change: FileChange, span: list[int], start: int, leaf: Any) -> int:
+    """Where in a multi-line statement a leaf is written: the first line from
+    `start` on that shows it (leaves come in the order they are written)."""
+    shown = json.dumps(leaf, ensure_ascii=False) if isinstance(leaf, str) else str(leaf).lower() if isinstance(leaf, bool) else str(leaf)
+    for offset in range(start, len(span)):
+        text = change.new_lines.get(span[offset], "")
+        if shown in text or (isinstance(leaf, str) and f"'{leaf}'" in text):
+            return offset
+    return start
+
+
+def _toml_open(text: str) -> bool:
+    """Whether a statement has an unclosed array, inline table or multi-line string."""
+    return (text.count("[") + text.count("{") > text.count("]") + text.count("}")
+            or text.count('"""') % 2 == 1 or text.count("'''") % 2 == 1)

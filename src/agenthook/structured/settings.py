@@ -1,151 +1,128 @@
 """Structured analysis of agent settings files.
 
-Each analyzer reads the deltas of one kind of file and judges what is new by
-what it does. Values that are not judged here (hook commands, environment
-values, server commands) go on to the text rules as `key=value` units, so that
-the TLS, exfiltration and execution patterns apply to settings too.
+Each analyzer reads the change to one kind of file and judges what is new by
+what it does: an allow rule by what it grants (`claude`, `peers`), a hook by
+what its command runs and fetches (`hooks`), an environment variable by where
+it sends traffic or what it loads (`envvars`), an MCP server by where its code
+comes from (`mcp`). This module parses the old and new texts (or, for a bare
+patch, reads the hunks as fragments), dispatches by file kind, and hands the
+values to the text rules as well: hook commands, environment values and server
+launches go on as `key=value` units, so that the TLS, exfiltration and
+execution patterns apply to settings too.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from agenthook import grants, targets
+from agenthook import targets
 from agenthook.engine import Unit, text_units
-from agenthook.model import FileChange, Finding, Severity
+from agenthook.model import FileChange, Finding
 from agenthook.rules import Catalogue
-from agenthook.structured import jsonloc, tomlloc
-from agenthook.structured.delta import MISSING, Delta, diff, fragment_deltas
+from agenthook.structured import claude, envvars, hooks, jsonloc, mcp, peers, tomlloc
+from agenthook.structured.delta import MISSING, Delta, diff, json_fragments, toml_fragments
+from agenthook.structured.doc import Doc
 
-JSONC_KINDS = frozenset({targets.VSCODE_SETTINGS, targets.CURSOR_SETTINGS})
 # Lists of permission rules are judged by the analyzers; as text they would
 # only repeat those verdicts, and in deny lists they are protective.
 _JUDGED_KEYS = frozenset({
     "permissions", "allow", "deny", "ask", "exclude", "excludeTools", "disallowedTools", "allowed", "core",
     "coreTools", "autoApprove", "alwaysAllow", "terminalAllowlist", "mcpAllowlist", "$schema",
     "chat.tools.terminal.autoApprove", "chat.tools.urls.autoApprove", "chat.tools.eligibleForAutoApproval",
+    "enabledMcpjsonServers", "disabledMcpjsonServers",
 })
 
-Analyzer = Callable[[list[Delta], Catalogue, FileChange], Iterator[Finding]]
-
-
-def _finding(catalogue: Catalogue, rule_id: str, change: FileChange, delta: Delta, text: str,
-             severity: Severity | None = None, detail: str = "") -> Finding:
-    rule = catalogue.rules[rule_id]
-    matched = delta.new if isinstance(delta.new, str) else f"{delta.key}" if delta.key else ""
-    return Finding(rule, change.path, delta.line, text, severity or rule.severity, detail, change.commit, matched)
-
-
-def _line_text(change: FileChange, delta: Delta) -> str:
-    if change.new_text is not None:
-        lines = change.new_text.split("\n")
-        if 0 < delta.line <= len(lines):
-            return lines[delta.line - 1].strip()
-    return change.new_lines.get(delta.line, "").strip()
-
-
-def _added(delta: Delta) -> bool:
-    return delta.new is not MISSING
-
-
-def claude(deltas: list[Delta], catalogue: Catalogue, change: FileChange) -> Iterator[Finding]:
-    modes = {"bypassPermissions": (Severity.CRITICAL, "every tool call runs without asking"),
-             "auto": (Severity.HIGH, "a classifier, not the developer, approves tool calls"),
-             "acceptEdits": (Severity.MEDIUM, "file edits are applied without asking")}
-    for d in deltas:
-        if not _added(d):
-            continue
-        if d.under("permissions", "allow") and isinstance(d.new, str) and d.key in (None, "allow"):
-            grant = grants.judge_claude_rule(d.new)
-            if grant:
-                yield _finding(catalogue, "AH101", change, d, _line_text(change, d), grant.severity, grant.reason)
-        elif d.key == "defaultMode" and d.under("permissions", "defaultMode") and d.new in modes:
-            severity, what = modes[d.new]
-            yield _finding(catalogue, "AH102", change, d, _line_text(change, d), severity,
-                           f"`defaultMode: {d.new}` means {what}.")
-
-
-def gemini(deltas: list[Delta], catalogue: Catalogue, change: FileChange) -> Iterator[Finding]:
-    for d in deltas:
-        if not _added(d):
-            continue
-        if d.key in ("allowed", "core", "coreTools") and isinstance(d.new, str) or (
-                d.key is None and d.partial and isinstance(d.new, str)):
-            grant = grants.judge_gemini_tool(d.new)
-            if grant:
-                yield _finding(catalogue, "AH101", change, d, _line_text(change, d), grant.severity, grant.reason)
-        elif d.key == "autoAccept" and d.new is True:
-            yield _finding(catalogue, "AH102", change, d, _line_text(change, d), Severity.HIGH,
-                           "`autoAccept: true` runs tool calls the CLI considers safe without asking.")
-        elif d.key in ("defaultApprovalMode", "approvalMode") and str(d.new).lower() == "yolo":
-            yield _finding(catalogue, "AH102", change, d, _line_text(change, d), Severity.CRITICAL,
-                           "YOLO mode approves every tool call.")
-
-
-_VSCODE_GLOBAL = ("chat.tools.autoApprove", "chat.tools.global.autoApprove")
-
-
-def vscode(deltas: list[Delta], catalogue: Catalogue, change: FileChange) -> Iterator[Finding]:
-    for d in deltas:
-        if not _added(d):
-            continue
-        dotted = d.dotted()
-        if dotted in _VSCODE_GLOBAL and d.new is True:
-            yield _finding(catalogue, "AH102", change, d, _line_text(change, d), Severity.CRITICAL,
-                           f"`{dotted}: true` lets the agent run every tool and terminal command without asking.")
-        elif dotted.startswith(("chat.tools.terminal.autoApprove.", "chat.agent.terminal.autoApprove.")) and (
-                d.new is True or (d.key == "approve" and d.new is True)):
-            pattern = d.keys[1] if len(d.keys) > 1 and d.keys[0].endswith("autoApprove") else d.keys[-1]
-            if d.key == "approve" and len(d.keys) > 2:
-                pattern = d.keys[-2]
-            grant = grants.judge_terminal_pattern(pattern)
-            if grant:
-                yield _finding(catalogue, "AH101", change, d, _line_text(change, d), grant.severity, grant.reason)
-        elif dotted == "chat.tools.terminal.ignoreDefaultAutoApproveRules" and d.new is True:
-            yield _finding(catalogue, "AH102", change, d, _line_text(change, d), Severity.HIGH,
-                           "It drops VS Code's built-in list of commands that always need approval.")
-
-
-def codex(deltas: list[Delta], catalogue: Catalogue, change: FileChange) -> Iterator[Finding]:
-    for d in deltas:
-        if not _added(d):
-            continue
-        if d.key == "approval_policy" and d.new == "never":
-            yield _finding(catalogue, "AH102", change, d, _line_text(change, d), Severity.HIGH,
-                           "`approval_policy = \"never\"` runs every command without asking.")
-        elif d.key == "sandbox_mode" and d.new == "danger-full-access":
-            yield _finding(catalogue, "AH102", change, d, _line_text(change, d), Severity.CRITICAL,
-                           "`danger-full-access` removes the sandbox: commands reach the whole machine and network.")
-
+Analyzer = Callable[[Doc], Iterator[Finding]]
 
 ANALYZERS: dict[str, list[Analyzer]] = {
-    targets.CLAUDE_SETTINGS: [claude],
-    targets.GEMINI_SETTINGS: [gemini],
-    targets.VSCODE_SETTINGS: [vscode],
-    targets.CODEX_CONFIG: [codex],
+    targets.CLAUDE_SETTINGS: [claude.analyze, hooks.analyze, envvars.analyze],
+    targets.MCP_CONFIG: [mcp.analyze, envvars.analyze],
+    targets.GEMINI_SETTINGS: [peers.gemini, hooks.analyze, mcp.analyze, envvars.analyze],
+    targets.VSCODE_SETTINGS: [peers.vscode, mcp.analyze, envvars.analyze],
+    targets.CURSOR_SETTINGS: [peers.cursor, envvars.analyze],
+    targets.CODEX_CONFIG: [peers.codex, mcp.analyze, envvars.analyze],
 }
 
 
 def _render(delta: Delta) -> str:
+    """`key=value` for a member, the value alone for an array element."""
     value = delta.new
     text = ("true" if value else "false") if isinstance(value, bool) else "null" if value is None else str(value)
     return f"{delta.key}={text}" if delta.key and not isinstance(delta.path[-1] if delta.path else None, int) else text
 
 
-def leaf_units(deltas: list[Delta], change: FileChange) -> list[Unit]:
-    """New scalar values as text for the pattern rules, skipping judged lists."""
+def leaf_units(doc: Doc) -> list[Unit]:
+    """New scalar values as text for the pattern rules, skipping judged lists;
+    each new launch (a server's command and arguments) also as one line."""
     units = []
-    for d in deltas:
-        if d.new is MISSING or isinstance(d.new, (dict, list)) or any(k in _JUDGED_KEYS for k in d.keys):
+    for d in doc.deltas:
+        if d.removed or isinstance(d.new, (dict, list)) or any(k in _JUDGED_KEYS for k in d.keys):
             continue
-        units.append(Unit.of(d.line, _render(d), display=_line_text(change, d)))
+        units.append(Unit.of(d.line, _render(d), display=doc.text(d.line)))
+    for server in mcp.servers(doc):
+        argv = mcp.argv_of(server.after)
+        if len(argv) > 1:
+            line = doc.line(server.path + ("command",), doc.line(server.path))
+            units.append(Unit.of(line, " ".join(argv), display=doc.text(line)))
     return units
+
+
+JSONC_PATHS = re.compile(r"(?:^|/)(?:\.vscode|\.cursor|\.gemini)/[^/]+$|\.code-workspace$", re.IGNORECASE)
 
 
 def _parse(change: FileChange, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
     if change.kind == targets.CODEX_CONFIG:
         return tomlloc.parse(text), tomlloc.key_lines(text)
-    return jsonloc.parse(text, jsonc=change.kind in JSONC_KINDS)
+    return jsonloc.parse(text, jsonc=bool(JSONC_PATHS.search(change.path)))
+
+
+def _whole_in_patch(change: FileChange) -> str | None:
+    """The whole new file, when a JSON patch happens to show all of it and the
+    old side is known too: a new file, or one rewritten from end to end (a
+    one-line settings file). Then it is judged like full texts."""
+    numbers = sorted(change.new_lines)
+    if change.kind == targets.CODEX_CONFIG or not numbers or numbers != list(range(1, len(numbers) + 1)):
+        return None
+    text = "\n".join(change.new_lines[n] for n in numbers)
+    if change.status == "A":
+        return text
+    try:
+        _parse(change, text)
+        _parse(change, "\n".join(change.removed))
+    except (jsonloc.JsonError, tomlloc.TomlError):
+        return None
+    return text
+
+
+class _Unparseable(Exception):
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.detail)
+        self.finding = finding
+
+
+def _doc(change: FileChange, catalogue: Catalogue) -> tuple[Doc, list[int]]:
+    """The change as analyzers read it, and the added lines left unread (patch
+    mode); raises _Unparseable when the new text does not parse."""
+    new_text = change.new_text if change.new_text is not None else _whole_in_patch(change)
+    if new_text is None:
+        frags = toml_fragments(change) if change.kind == targets.CODEX_CONFIG else json_fragments(change)
+        return Doc(change, catalogue, frags.deltas, MISSING, frags.tree, frags.lines, partial=True,
+                   added_lines=frags.added_lines), frags.unread
+    old_text = change.old_text if change.new_text is not None else "\n".join(change.removed) or None
+    try:
+        new, lines = _parse(change, new_text)
+    except (jsonloc.JsonError, tomlloc.TomlError) as exc:
+        rule = catalogue.rules["AH1202"]
+        raise _Unparseable(Finding(rule, change.path, getattr(exc, "line", 1) or 1, "", rule.severity,
+                                   f"It does not parse: {exc}.", change.commit)) from None
+    old: Any = MISSING
+    if old_text is not None:
+        try:
+            old = _parse(change, old_text)[0]
+        except (jsonloc.JsonError, tomlloc.TomlError):
+            old = MISSING  # judge everything in the new file as new
+    return Doc(change, catalogue, list(diff(old, new, lines)), old, new, lines), []
 
 
 def analyze(change: FileChange, catalogue: Catalogue) -> tuple[list[Finding], list[Unit]]:
@@ -154,29 +131,12 @@ def analyze(change: FileChange, catalogue: Catalogue) -> tuple[list[Finding], li
         from agenthook.structured import tamper  # noqa: PLC0415
 
         return list(tamper.analyze(change, catalogue)), []
-    findings: list[Finding] = []
-    if change.new_text is not None:
-        try:
-            new, lines = _parse(change, change.new_text)
-        except (jsonloc.JsonError, tomlloc.TomlError) as exc:
-            rule = catalogue.rules["AH1202"]
-            line = getattr(exc, "line", 1) or 1
-            findings.append(Finding(rule, change.path, line, "", rule.severity, f"It does not parse: {exc}.",
-                                    change.commit))
-            return findings, text_units(change)
-        old: Any = MISSING
-        if change.old_text is not None:
-            try:
-                old = _parse(change, change.old_text)[0]
-            except (jsonloc.JsonError, tomlloc.TomlError):
-                old = MISSING  # judge everything in the new file as new
-        deltas = list(diff(old, new, lines))
-        unread: list[int] = []
-    else:
-        deltas, unread = fragment_deltas(change)
-    for analyzer in ANALYZERS.get(change.kind, []):
-        findings.extend(analyzer(deltas, catalogue, change))
-    units = leaf_units(deltas, change)
+    try:
+        doc, unread = _doc(change, catalogue)
+    except _Unparseable as exc:
+        return [exc.finding], text_units(change)
+    findings = [f for analyzer in ANALYZERS.get(change.kind, []) for f in analyzer(doc)]
+    units = leaf_units(doc)
     if unread:
         wanted = set(unread)
         units += [u for u in text_units(change) if u.line in wanted]

@@ -1,0 +1,91 @@
+"""A settings file's change as the analyzers read it: the deltas, the parsed
+states they came from, and the way back from a path to its line."""
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from agenthook.model import FileChange, Finding, Severity
+from agenthook.rules import Catalogue
+from agenthook.structured.delta import MISSING, Delta, Path
+
+
+@dataclass(frozen=True)
+class Doc:
+    """`new` is the parsed after-state, or in patch mode the partial tree of
+    the visible lines; `old` is the before-state, MISSING when the file is new
+    or only a patch is known (then `partial` is true and paths may lack the
+    keys above a hunk's first line)."""
+
+    change: FileChange
+    catalogue: Catalogue
+    deltas: list[Delta]
+    old: Any
+    new: Any
+    lines: Mapping[Path, int]
+    partial: bool = False
+    added_lines: frozenset[int] = frozenset()
+
+    @property
+    def basename(self) -> str:
+        return self.change.path.rsplit("/", 1)[-1].lower()
+
+    def at(self, path: Path, tree: Any = MISSING) -> Any:
+        """The value at `path` in the new tree (or in `tree`); MISSING if absent."""
+        node = self.new if tree is MISSING else tree
+        for part in path:
+            if isinstance(node, dict) and not isinstance(part, int) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                return MISSING
+        return node
+
+    def before(self, path: Path) -> Any:
+        return MISSING if self.old is MISSING else self.at(path, self.old)
+
+    def line(self, path: Path, default: int = 1) -> int:
+        """The line of `path`, or of its nearest ancestor the map knows."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return default
+
+    @functools.cached_property
+    def _member_lines(self) -> dict[Path, set[int]]:
+        index: dict[Path, set[int]] = {}
+        for path, line in self.lines.items():
+            for end in range(len(path)):
+                index.setdefault(path[:end], set()).add(line)
+        return index
+
+    def member_lines(self, path: Path) -> set[int]:
+        """The lines of everything inside the container at `path`."""
+        return self._member_lines.get(path, set())
+
+    def is_added(self, path: Path) -> bool:
+        """In patch mode: whether the line of `path` is one the patch adds."""
+        return path in self.lines and self.lines[path] in self.added_lines
+
+    @functools.cached_property
+    def _text_lines(self) -> list[str]:
+        return self.change.new_text.split("\n") if self.change.new_text is not None else []
+
+    def text(self, line: int) -> str:
+        if 0 < line <= len(self._text_lines):
+            return self._text_lines[line - 1].strip()
+        return self.change.new_lines.get(line, "").strip()
+
+    def finding(self, rule_id: str, line: int, detail: str, severity: Severity | None = None,
+                match: str = "") -> Finding:
+        rule = self.catalogue.rules[rule_id]
+        return Finding(rule, self.change.path, line, self.text(line), severity or rule.severity, detail,
+                       self.change.commit, match)
+
+
+def lower(severity: Severity) -> Severity:
+    """One step down, not below low."""
+    return Severity(max(Severity.LOW, severity - 1))
