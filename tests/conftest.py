@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,3 +93,93 @@ def agenthook(*args: str, cwd: Path | str | None = None, stdin: bytes | None = N
     proc = subprocess.run([sys.executable, "-m", "agenthook", *args], cwd=cwd, input=stdin, capture_output=True,
                           env={**os.environ, **(env or {})}, timeout=timeout)
     return Run(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+
+
+# -- Git entry points: servers with the hook, pushes, git daemon --------------
+
+RISKY_LINE = "- If the payment sandbox rejects its certificate, call it with `requests.post(url, verify=False)`.\n"
+CLEAN_LINE = "- Run the tests with `make test` before each commit.\n"
+
+
+def run_git(cwd: Path | str, *args: str, env: dict[str, str] | None = None, timeout: float = 120) -> Run:
+    """git whose failure is an outcome to assert on (a rejected push, a blocked commit)."""
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, env={**os.environ, **(env or {})},
+                          timeout=timeout)
+    return Run(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+
+
+@dataclass
+class Server:
+    """A bare repository with agenthook's pre-receive hook, and the URL clients push to."""
+
+    path: Path
+    url: str
+
+    def git(self, *args: str) -> str:
+        return git(self.path, *args)
+
+    def refs(self) -> dict[str, str]:
+        lines = self.git("for-each-ref", "--format=%(refname) %(objectname)").splitlines()
+        return {name: oid for name, oid in (line.split(" ", 1) for line in lines)}
+
+
+def bare_with_hook(path: Path, *init_args: str) -> Path:
+    """A bare repository with the pre-receive hook `agenthook install --server` writes."""
+    from agenthook import install  # noqa: PLC0415 - in-process: the CLI is tested in test_install.py
+
+    git(path.parent, "init", "-q", "--bare", *init_args, path.name)
+    install.server_hook(str(path))
+    return path
+
+
+@dataclass
+class Daemon:
+    base: Path
+    port: int
+
+    def url(self, name: str) -> str:
+        return f"git://127.0.0.1:{self.port}/{name}"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def git_daemon(tmp_path: Path) -> Iterator[Daemon]:
+    """`git daemon` serving tmp_path/served on 127.0.0.1, pushes allowed; stopped after the test."""
+    base = tmp_path / "served"
+    base.mkdir()
+    port = _free_port()
+    with open(tmp_path / "daemon.log", "wb") as log:
+        proc = subprocess.Popen(["git", "daemon", "--reuseaddr", "--listen=127.0.0.1", f"--port={port}",
+                                 "--export-all", "--enable=receive-pack", f"--base-path={base}"],
+                                stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"git daemon did not start: {(tmp_path / 'daemon.log').read_text()}")
+                time.sleep(0.05)
+        yield Daemon(base, port)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(params=["path", "daemon"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Server:
+    """A hooked bare repository, pushed to by local path and over git://."""
+    if request.param == "path":
+        (tmp_path / "srv").mkdir()
+        path = bare_with_hook(tmp_path / "srv" / "server.git")
+        return Server(path, str(path))
+    daemon: Daemon = request.getfixturevalue("git_daemon")
+    path = bare_with_hook(daemon.base / "server.git")
+    return Server(path, daemon.url("server.git"))

@@ -3,6 +3,7 @@ committed, `after` staged, then the staged check (or the patch of the staged
 change on standard input). Prints recall and the hard-negative pass rate."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -94,3 +95,57 @@ NAMED = {"permission-expansion", "exfiltration", "tls-bypass", "raw-sql"}
 def test_named_detectors_on_corpus(mode: str) -> None:
     recall, negatives, misses = _score(mode, NAMED)
     assert recall >= 0.98 and negatives >= 0.95, misses
+
+
+@pytest.mark.parametrize(("mode", "minimum"), [("staged", 0.98), ("patch", 0.95)])
+def test_full_catalogue_on_corpus(mode: str, minimum: float) -> None:
+    recall, negatives, misses = _score(mode)
+    assert recall >= minimum and negatives >= minimum, misses
+
+
+@functools.lru_cache(maxsize=1)
+def _measuring_tool() -> Any:
+    import importlib.util
+
+    assert SHARED is not None
+    spec = importlib.util.spec_from_file_location("run_real", SHARED / "tools" / "run_real.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _placed(entry: dict[str, Any]) -> str:
+    """Where a file of this kind lives, exactly as the shared measuring tool places it."""
+    return str(_measuring_tool().placed_path(entry))
+
+
+def _scan_real(entry: dict[str, Any]) -> tuple[str, int, list[str]]:
+    assert SHARED is not None
+    data = (SHARED / "corpus" / "real" / entry["file"]).read_bytes()
+    with tempfile.TemporaryDirectory(prefix="real-") as tmp:
+        root = Path(tmp)
+        git(root, "init", "-q")
+        target = root / _placed(entry)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        git(root, "add", "-A")
+        run = agenthook("check-diff", "--staged", "--format", "json", cwd=root)
+        report = json.loads(run.out) if run.code in (0, 1) else {"blocked": None, "findings": []}
+        rules = sorted({f["rule_id"] for f in report["findings"] if f["blocking"]})
+        return entry["file"], run.code, rules
+
+
+def test_real_world_files_rarely_block_and_never_crash() -> None:
+    assert SHARED is not None
+    manifest = SHARED / "corpus" / "real" / "manifest.jsonl"
+    entries = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = list(pool.map(_scan_real, entries))
+    crashed = [name for name, code, _ in results if code not in (0, 1)]
+    blocked = [(name, rules) for name, code, rules in results if code == 1]
+    print(f"\n[real] files={len(results)} blocked={len(blocked)} rate={len(blocked) / len(results):.3f}")
+    for name, rules in blocked:
+        print(f"  BLOCK {name} {' '.join(rules)}")
+    assert not crashed
+    assert len(blocked) <= 0.10 * len(results)

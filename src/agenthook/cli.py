@@ -11,11 +11,13 @@ import click
 from agenthook import __version__
 from agenthook.errors import EXIT_BLOCKED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, AgenthookError
 from agenthook.model import FileChange, Severity
+from agenthook import policy as policies
 from agenthook.policy import Policy
-from agenthook.report import Result, jsonout, text
+from agenthook.report import Result, jsonout, sarif, text
+from agenthook.targets import AGENTHOOK_CONFIG
 from agenthook.targets import DEFAULT as TARGETS
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif")
 
 
 def _severity(ctx: click.Context, param: click.Parameter, value: str | None) -> Severity | None:
@@ -27,14 +29,18 @@ def _severity(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(str(exc)) from None
 
 
-def emit(result: Result, fmt: str, *, quiet: bool = False, stream: str = "stdout") -> int:
-    """Print the report and return the exit code it stands for."""
+def emit(result: Result, fmt: str, *, quiet: bool = False, stream: str = "stdout", verbose: bool = False,
+         compact: bool = False) -> int:
+    """Print the report and return the exit code it stands for. Text is in
+    colour only on a terminal, and never when NO_COLOR is set."""
     if fmt == "json":
-        out = jsonout.render(result)
+        out = jsonout.render(result, verbose)
+    elif fmt == "sarif":
+        out = sarif.render(result)
     else:
         target = sys.stdout if stream == "stdout" else sys.stderr
-        colour = target.isatty() and "NO_COLOR" not in os.environ
-        out = text.render(result, colour=colour, quiet=quiet)
+        colour = target.isatty() and not os.environ.get("NO_COLOR")
+        out = text.render(result, colour=colour, quiet=quiet, verbose=verbose, compact=compact)
     click.echo(out, nl=False, err=stream == "stderr")
     if result.errors:
         return EXIT_INTERNAL
@@ -42,10 +48,18 @@ def emit(result: Result, fmt: str, *, quiet: bool = False, stream: str = "stdout
 
 
 def judge(changes: Sequence[FileChange], policy: Policy) -> Result:
-    from agenthook import engine  # noqa: PLC0415 - rule loading only when there is something to judge
+    """Findings of `changes` as `policy` sees them: disabled rules dropped,
+    accepted findings set apart as suppressed, expired allow entries noted."""
+    from agenthook import engine, rules, suppress  # noqa: PLC0415 - rule loading only when there is something to judge
+    from agenthook.structured import tamper  # noqa: PLC0415
 
     findings = engine.scan(changes) if changes else []
-    return Result(findings=findings, policy=policy, files=len(changes))
+    # The engine skips deleted files, but deleting the policy file loosens it too.
+    findings += [f for c in changes if c.status == "D" and c.kind == AGENTHOOK_CONFIG
+                 for f in tamper.analyze(c, rules.load())]
+    verdict = suppress.apply(findings, changes, policy)
+    return Result(findings=verdict.findings, policy=policy, files=len(changes), suppressed=verdict.suppressed,
+                  unused_allow=verdict.unused_allow, expired=verdict.expired)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,12 +77,19 @@ def cli() -> None:
 @click.option("--threshold", callback=_severity, metavar="SEVERITY",
               help="Lowest severity that blocks: low, medium, high (default), critical.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only blocking findings.")
+@click.option("--config", "config", metavar="FILE",
+              help="Judge with the policy in FILE instead of the committed one.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also list suppressed findings and unused allow entries (in JSON: fingerprints too).")
 def check_diff(inputs: tuple[str, ...], staged: bool, revs: str | None, whole: bool, fmt: str,
-               threshold: Severity | None, quiet: bool) -> None:
+               threshold: Severity | None, quiet: bool, config: str | None, verbose: bool) -> None:
     """Check a change to agent configuration.
 
     PATCH is a unified diff file, or - for standard input. With --staged, the
     index; with --range, every commit of A..B; with --files, the named files.
+    The policy is FILE with --config, else the one committed in the
+    repository (at HEAD; for a range, at its base), else the defaults: a
+    change never loosens the policy it is judged by.
     """
     from agenthook import git  # noqa: PLC0415
     from agenthook.sources import files, gitsource  # noqa: PLC0415
@@ -81,23 +102,67 @@ def check_diff(inputs: tuple[str, ...], staged: bool, revs: str | None, whole: b
         raise click.UsageError("--files needs at least one PATH")
     if not whole and len(inputs) > 1:
         raise click.UsageError("give one PATCH file (or - for standard input)")
-    policy = Policy(threshold=threshold or Policy().threshold)
+    policy = Policy()
     try:
+        policy = _policy(config, revs)
+        if threshold is not None:
+            policy = policies.with_threshold(policy, threshold, "--threshold")
+        targets = TARGETS.with_extra(policy.paths)
         if staged:
-            changes = gitsource.staged(TARGETS, git.toplevel())
+            changes = gitsource.staged(targets, git.toplevel())
         elif revs is not None:
-            changes = gitsource.revision_range(revs, TARGETS, git.toplevel())
+            changes = gitsource.revision_range(revs, targets, git.toplevel())
         elif whole:
-            changes = files.files(list(inputs), TARGETS, _root_or_cwd())
+            changes = files.files(list(inputs), targets, _root_or_cwd())
         else:
-            changes = parse_patch(_read_patch(inputs[0]), TARGETS)
+            changes = parse_patch(_read_patch(inputs[0]), targets)
         result = judge(changes, policy)
     except AgenthookError as exc:
-        if fmt != "json":
+        if fmt == "text":
             raise
         emit(Result(findings=[], policy=policy, errors=[str(exc)]), fmt)
         raise SystemExit(exc.exit_code) from None
-    raise SystemExit(emit(result, fmt, quiet=quiet))
+    raise SystemExit(emit(result, fmt, quiet=quiet, verbose=verbose))
+
+
+def _policy(config: str | None, revs: str | None) -> Policy:
+    """--config FILE, else the policy committed before the change, else the defaults."""
+    from agenthook import git  # noqa: PLC0415
+
+    if config is not None:
+        return policies.load_path(config)
+    try:
+        root = git.toplevel()
+    except AgenthookError:
+        return Policy()  # not in a repository: nothing is committed
+    return policies.at(policies.range_base(revs, root) if revs is not None else "HEAD", root)
+
+
+@cli.command("config")
+@click.option("--config", "config", metavar="FILE", help="Show the policy in FILE instead of the committed one.")
+def config_command(config: str | None) -> None:
+    """Print the effective policy and where each value came from.
+
+    In a repository this is the committed policy (HEAD), the one every check
+    uses; a policy file edited in the working tree takes effect once committed.
+    Exits 2 when a policy file is invalid.
+    """
+    from agenthook import git  # noqa: PLC0415
+
+    if config is not None:
+        click.echo(text.policy(policies.load_path(config)), nl=False)
+        return
+    try:
+        root = git.toplevel()
+    except AgenthookError:
+        click.echo(text.policy(Policy()), nl=False)
+        return
+    effective = policies.committed(root)
+    click.echo(text.policy(effective), nl=False)
+    working = policies.working(root)
+    if working is not None and not policies.same(working, effective):
+        click.echo(f"# note: {working.origin} in the working tree differs from the committed policy; "
+                   f"it takes effect once committed", err=True)
 
 
 @cli.command("rules")
@@ -166,3 +231,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo(f"agenthook: internal error: {type(exc).__name__}: {exc}", err=True)
         return EXIT_INTERNAL
     return EXIT_OK
+
+
+from agenthook.hookcli import register; register(cli)  # noqa: E402, E702 - the git hook commands

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ SAFE_CONFIG: tuple[str, ...] = (
     "-c", "diff.mnemonicPrefix=false",
     "-c", "diff.relative=false",
     "-c", "log.showSignature=false",
+    "-c", "log.follow=false",
     "--no-pager",
     "--literal-pathspecs",
 )
@@ -90,20 +92,75 @@ def run(args: Sequence[str], *, cwd: str | None = None, stdin: bytes | None = No
     With `magic_pathspecs` the caller writes every pathspec with its own magic
     (`:(literal,icase)x`), since `--literal-pathspecs` would read the magic as a name.
     """
-    config = [a for a in SAFE_CONFIG if a != "--literal-pathspecs"] if magic_pathspecs else SAFE_CONFIG
-    cmd = ["git", *config, *args]
     try:
-        proc = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, env=_env(cwd),
-                              timeout=deadline.remaining())
+        proc = subprocess.run(_command(args, magic_pathspecs), cwd=cwd, input=stdin, capture_output=True,
+                              env=_env(cwd), timeout=deadline.remaining())
     except subprocess.TimeoutExpired:
         raise GitError(f"time limit reached while running git {args[0]}") from None
     except OSError as exc:
         raise GitError(f"cannot run git: {exc}") from None
-    if proc.returncode not in ok_codes:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = message[-1] if message else f"exit status {proc.returncode}"
-        raise GitError(f"git {args[0]} failed: {detail}")
+    _check(args, proc.returncode, proc.stderr, ok_codes)
     return proc.stdout
+
+
+def _command(args: Sequence[str], magic_pathspecs: bool) -> list[str]:
+    config = [a for a in SAFE_CONFIG if a != "--literal-pathspecs"] if magic_pathspecs else SAFE_CONFIG
+    return ["git", *config, *args]
+
+
+def _check(args: Sequence[str], returncode: int, stderr: bytes, ok_codes: tuple[int, ...]) -> None:
+    if returncode not in ok_codes:
+        message = stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = message[-1] if message else f"exit status {returncode}"
+        raise GitError(f"git {args[0]} failed: {detail}")
+
+
+class Running:
+    """A git command started in the background, so that Python can work meanwhile.
+    Its output goes to temporary files: git never waits for a reader."""
+
+    def __init__(self, args: Sequence[str], *, cwd: str | None = None, stdin: bytes = b"",
+                 deadline: Deadline = NO_DEADLINE, magic_pathspecs: bool = False) -> None:
+        self.args = list(args)
+        self.deadline = deadline
+        self._out, self._err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+        with tempfile.TemporaryFile() as given:
+            given.write(stdin)
+            given.seek(0)
+            try:
+                self._proc = subprocess.Popen(_command(args, magic_pathspecs), cwd=cwd, stdin=given,
+                                              stdout=self._out, stderr=self._err, env=_env(cwd))
+            except OSError as exc:
+                self.close()
+                raise GitError(f"cannot run git: {exc}") from None
+
+    def result(self) -> bytes:
+        """Wait for git and return its standard output, as `run` does."""
+        try:
+            self._proc.wait(timeout=self.deadline.remaining())
+        except (subprocess.TimeoutExpired, GitError):
+            self.stop()
+            raise GitError(f"time limit reached while running git {self.args[0]}") from None
+        try:
+            self._err.seek(0)
+            _check(self.args, self._proc.returncode, self._err.read(), (0,))
+            self._out.seek(0)
+            return self._out.read()
+        finally:
+            self.close()
+
+    def running(self) -> bool:
+        return self._proc.poll() is None
+
+    def stop(self) -> None:
+        """End git early: its answer is no longer needed (nothing happens once it has ended)."""
+        self._proc.kill()
+        self._proc.wait()
+        self.close()
+
+    def close(self) -> None:
+        self._out.close()
+        self._err.close()
 
 
 def is_null(oid: str) -> bool:
@@ -269,12 +326,6 @@ def files_at(rev: str, paths: Sequence[str], cwd: str | None = None,
     return found
 
 
-def merge_base(a: str, b: str, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> str | None:
-    """The best common ancestor of two commits, or None when they share no history."""
-    out = run(["merge-base", "--end-of-options", a, b], cwd=cwd, ok_codes=(0, 1), deadline=deadline)
-    return out.decode().strip() or None
-
-
 # Every commit's own first-parent diff: merges included (an "evil merge" adds
 # lines in its conflict resolution), side branches walked even when a pathspec
 # would let git simplify them away, root commits diffed against the empty tree.
@@ -284,24 +335,27 @@ WALK_FLAGS: tuple[str, ...] = (
 )
 
 
-def walk_raw(tips: Sequence[str], exclude: Sequence[str], pathspecs: Sequence[str] | None = None, *,
-             max_count: int | None = None, cwd: str | None = None,
-             deadline: Deadline = NO_DEADLINE) -> tuple[list[str], list[RawEntry]]:
-    """Commits reachable from `tips` and not from `exclude`, each with the paths it changes.
+def start_walk(tips: Sequence[str], exclude: Sequence[str], pathspecs: Sequence[str] | None = None, *,
+               max_count: int | None = None, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> Running:
+    """List the commits reachable from `tips` and not from `exclude`, each with the
+    paths it changes; `parse_walk` reads the answer.
 
-    `tips` and `^<id>` exclusions travel on standard input (a push may move
-    thousands of refs); `exclude` holds rev-list options such as `--branches`.
-    Without `pathspecs` every commit is listed; with them (each written with its
-    own magic, e.g. `:(literal,icase)claude.md`) only commits touching them.
+    `tips` travel on standard input (a push may move thousands of refs); `exclude`
+    holds rev-list arguments such as `--branches` or commit ids. Without
+    `pathspecs` every commit is listed; with them (each written with its own
+    magic, e.g. `:(literal,icase)claude.md`) only the commits touching them.
     """
-    args = ["-c", "log.follow=false", "log", *WALK_FLAGS]
+    args = ["log", *WALK_FLAGS]
     if max_count is not None:
         args.append(f"--max-count={max_count}")
     args += ["--stdin", "--not", *exclude]
     if pathspecs is not None:
         args += ["--", *pathspecs]
-    out = run(args, cwd=cwd, stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline,
-              magic_pathspecs=pathspecs is not None)
+    return Running(args, cwd=cwd, stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline,
+                   magic_pathspecs=pathspecs is not None)
+
+
+def parse_walk(out: bytes) -> tuple[list[str], list[RawEntry]]:
     commits: list[str] = []
     entries: list[RawEntry] = []
     for record in _raw_records(out, with_commits=True):
@@ -334,10 +388,8 @@ class ObjectInfo:
 
 
 def describe(oids: Sequence[str], cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> list[ObjectInfo]:
-    """Type and peeled commit of each object, in one `cat-file --batch-check`.
-
-    A missing object is an error: the check would not see what the push carries.
-    """
+    """Type and peeled commit of each object, in one `cat-file --batch-check`; the
+    type is "missing" for an object the repository does not have."""
     if not oids:
         return []
     query = "".join(f"{o}\n{o}^{{commit}}\n" for o in oids).encode()
@@ -347,9 +399,7 @@ def describe(oids: Sequence[str], cwd: str | None = None, deadline: Deadline = N
         raise GitError("unexpected output from git cat-file --batch-check")
     infos = []
     for oid, own, peeled in zip(oids, lines[0::2], lines[1::2]):
-        name, _, kind = own.rpartition(" ")
-        if kind == "missing" or not name:
-            raise GitError(f"object {oid} is missing from the repository")
+        kind = own.rpartition(" ")[2]
         commit, _, peeled_kind = peeled.rpartition(" ")
         infos.append(ObjectInfo(oid, kind, commit if peeled_kind == "commit" else None))
     return infos
@@ -382,3 +432,17 @@ def staged_names(cwd: str | None = None) -> list[str]:
 def tracked_files(cwd: str | None = None) -> list[str]:
     out = run(["ls-files", "-z"], cwd=cwd)
     return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
+
+def reachable(tips: Sequence[str], exclude: Sequence[str], cwd: str | None = None,
+              deadline: Deadline = NO_DEADLINE) -> list[str]:
+    """Commits reachable from `tips` (read from standard input) and not from `exclude`."""
+    out = run(["rev-list", "--stdin", "--not", *exclude], cwd=cwd,
+              stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline)
+    return out.decode("ascii", "replace").split()
+
+
+def symbolic_head(cwd: str | None = None) -> str | None:
+    """The branch HEAD names (`refs/heads/main`), even before it has a commit."""
+    out = run(["symbolic-ref", "--quiet", "HEAD"], cwd=cwd, ok_codes=(0, 1))
+    return out.decode("utf-8", "surrogateescape").strip() or None

@@ -5,7 +5,8 @@ import os
 
 from agenthook.errors import AgenthookError
 from agenthook.model import AddedLine, FileChange
-from agenthook.sources.gitsource import MAX_TEXT
+from agenthook.imports import Reader
+from agenthook.sources.gitsource import MAX_TEXT, referenced
 from agenthook.targets import INSTRUCTIONS, Targets
 
 
@@ -41,4 +42,21 @@ def files(paths: list[str], targets: Targets, root: str) -> list[FileChange]:
         change = added_whole(rel, kind, data[:MAX_TEXT].decode("utf-8", "surrogateescape"))
         change.binary = b"\0" in data
         changes.append(change)
-    return changes
+    return referenced(changes, lambda commit: _worktree_reader(root))
+
+
+def _worktree_reader(root: str) -> Reader:
+    """Files as the working tree holds them, for imports and symlink targets."""
+    def read(path: str) -> tuple[str, bytes] | None:
+        full = os.path.join(root, *path.split("/"))
+        try:
+            if os.path.islink(full):
+                return "120000", os.readlink(full).encode("utf-8", "surrogateescape")
+            if not os.path.isfile(full):
+                return None
+            with open(full, "rb") as handle:
+                return "100644", handle.read(MAX_TEXT + 1)
+        except OSError:
+            return None
+
+    return read

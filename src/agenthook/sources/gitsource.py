@@ -6,9 +6,10 @@ agent-config changes, not the size of the change or of the repository.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from agenthook import git
+from agenthook import git, imports, special
 from agenthook.git import Deadline, RawEntry
 from agenthook.model import FileChange
 from agenthook.sources.patch import parse_patch
@@ -38,7 +39,8 @@ def assemble(entries: Sequence[RawEntry], patches: dict[str | None, bytes], targ
         kind = targets.kind_of(entry.path)
         if kind is None:
             continue
-        change = by_key.get((entry.commit, entry.path)) or FileChange(path=entry.path, kind=kind, status=entry.status)
+        change = by_key.get((entry.commit, entry.path)) or FileChange(path=entry.path, kind=kind, status=entry.status,
+                                                                     commit=entry.commit)
         change.kind = kind
         change.status = "A" if git.is_null(entry.old_oid) else "D" if git.is_null(entry.new_oid) else "M"
         change.old_mode = None if entry.old_mode == "000000" else entry.old_mode
@@ -49,7 +51,47 @@ def assemble(entries: Sequence[RawEntry], patches: dict[str | None, bytes], targ
         if new is not None and len(new) <= MAX_TEXT and change.new_mode != "160000":
             change.new_text = _decode(new)
         changes.append(change)
-    return changes
+    return referenced(changes, lambda commit: snapshot_reader(commit, cwd, deadline))
+
+
+def referenced(changes: list[FileChange], read_for: Callable[[str | None], imports.Reader]) -> list[FileChange]:
+    """`changes`, plus the content they put in front of an agent without showing
+    it in the diff: what a symlinked agent file points to, and the files newly
+    imported with `@path`, each judged as if added whole. `read_for(commit)`
+    reads files as that commit has them (the index for None)."""
+    linked = special.link_contents(changes, read_for)
+    return changes + linked + imports.imported(changes + linked, read_for)
+
+
+def snapshot_reader(commit: str | None, cwd: str | None, deadline: Deadline = git.NO_DEADLINE) -> imports.Reader:
+    """Files as the checked snapshot holds them: the index when `commit` is None,
+    else that commit's tree. Each path is looked up once."""
+    cache: dict[str, tuple[str, bytes] | None] = {}
+
+    def read(path: str) -> tuple[str, bytes] | None:
+        if path not in cache:
+            cache[path] = _read_entry(commit, path, cwd, deadline)
+        return cache[path]
+
+    return read
+
+
+def _read_entry(commit: str | None, path: str, cwd: str | None, deadline: Deadline) -> tuple[str, bytes] | None:
+    if not path or "\n" in path or "\0" in path:
+        return None
+    if commit is None:  # "<mode> <oid> <stage>\t<path>"
+        out = git.run(["ls-files", "--stage", "-z", "--", path], cwd=cwd, deadline=deadline)
+    else:  # "<mode> <type> <oid>\t<path>"
+        out = git.run(["ls-tree", "-z", "--full-tree", commit, "--", path], cwd=cwd, deadline=deadline)
+    for record in out.split(b"\0"):
+        meta, _, name = record.partition(b"\t")
+        fields = meta.decode("ascii", "replace").split()
+        if _decode(name) != path or len(fields) < 3 or fields[0] not in ("100644", "100755", "120000"):
+            continue
+        oid = fields[1] if commit is None else fields[2]
+        data = git.read_blobs([oid], cwd, deadline).get(oid)
+        return None if data is None else (fields[0], data)
+    return None
 
 
 def staged(targets: Targets, cwd: str | None = None) -> list[FileChange]:
@@ -65,7 +107,13 @@ def staged(targets: Targets, cwd: str | None = None) -> list[FileChange]:
 def commits(ids: Sequence[str], targets: Targets, cwd: str | None = None,
             deadline: Deadline = git.NO_DEADLINE) -> list[FileChange]:
     """Each commit judged on its own first-parent diff, merges included."""
-    entries = [e for e in git.commits_raw(ids, cwd, deadline) if targets.kind_of(e.path)]
+    return commit_changes(git.commits_raw(ids, cwd, deadline), targets, cwd, deadline)
+
+
+def commit_changes(raw: Sequence[RawEntry], targets: Targets, cwd: str | None = None,
+                   deadline: Deadline = git.NO_DEADLINE) -> list[FileChange]:
+    """The agent files among commits' `--raw` entries, with their patches and texts."""
+    entries = [e for e in raw if targets.kind_of(e.path)]
     if not entries:
         return []
     hit = list(dict.fromkeys(e.commit for e in entries if e.commit))
@@ -84,3 +132,14 @@ def revision_range(spec: str, targets: Targets, cwd: str | None = None,
         args = ["--no-walk", "--end-of-options", spec]
     ids = git.rev_list(args, cwd, deadline)
     return commits(ids, targets, cwd, deadline)
+
+
+def tree_changes(old: str, new: str, targets: Targets, commit: str, cwd: str | None = None,
+                 deadline: Deadline = git.NO_DEADLINE) -> list[FileChange]:
+    """What the agent files gained from `old` to `new` as a whole, reported under `commit`:
+    catches content that reached a ref without passing as a new commit of its own."""
+    entries = [replace(e, commit=commit) for e in git.tree_raw(old, new, cwd, deadline) if targets.kind_of(e.path)]
+    if not entries:
+        return []
+    patch = git.tree_patch(old, new, sorted({e.path for e in entries}), cwd, deadline)
+    return assemble(entries, {commit: patch}, targets, cwd, deadline)

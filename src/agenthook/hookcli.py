@@ -1,0 +1,429 @@
+"""The git entry points: `pre-commit`, `pre-push`, `pre-receive` and `install`.
+
+Each hook command reads what git, or the pre-commit framework, hands a hook,
+turns it into changes and judges them as `check-diff` does. Exit codes as
+everywhere: 0 passed, 1 blocked, 2 usage or configuration, 3 the check failed.
+The server hook fails closed: whatever goes wrong rejects the push, unless the
+server's own policy sets fail_open.
+
+`python -m agenthook.hookcli HOOK` is what the installed hooks run: a plain
+pre-commit hook runs for every commit, and one that stages no agent file ends
+here after a single git call, before click, the rules and the engine load.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from agenthook.errors import EXIT_BLOCKED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, AgenthookError, GitError
+
+if TYPE_CHECKING:
+    import click
+
+    from agenthook.git import Deadline
+    from agenthook.model import FileChange, Finding
+    from agenthook.policy import Policy
+    from agenthook.report import Result
+    from agenthook.sources.push import RefUpdate
+    from agenthook.targets import Targets
+
+SERVER_EXCLUDE = ("--branches", "--tags")  # what a server has vetted: see sources/push.py
+POLICY_FILES = (".agenthook.toml", "pyproject.toml")  # policy.POLICY_FILE, policy.PYPROJECT, without its imports
+
+
+def _under_framework() -> bool:
+    return os.environ.get("PRE_COMMIT") == "1"
+
+
+def _read_stdin(command: str, *, required: bool = True) -> bytes:
+    """All of standard input, so git never writes into a closed pipe."""
+    if sys.stdin is None or sys.stdin.isatty():
+        if required:
+            raise AgenthookError(f"{command} reads git's list of refs on standard input; git runs it as a hook")
+        return b""
+    return sys.stdin.buffer.read()
+
+
+def _targets(policy: Policy) -> Targets:
+    from agenthook.targets import DEFAULT  # noqa: PLC0415
+
+    return DEFAULT.with_extra(policy.paths)
+
+
+def _load_rules() -> None:
+    """Compile the rules now, while git works in its own processes: the two overlap.
+    A broken catalogue is left for judge() to load again and report."""
+    try:
+        from agenthook import engine, rules, special, suppress  # noqa: F401, PLC0415
+        from agenthook.structured import settings, tamper  # noqa: F401, PLC0415
+
+        rules.load()
+    except Exception:  # noqa: BLE001, S110
+        pass
+
+
+def _commit(rev: str, what: str) -> str:
+    from agenthook import git  # noqa: PLC0415
+
+    commit = git.resolve(rev)
+    if commit is None:
+        raise AgenthookError(f"{what} names no commit: {rev!r}")
+    return commit
+
+
+# -- pre-commit ---------------------------------------------------------------
+
+
+def pre_commit(files: Sequence[str], quiet: bool = False) -> int:
+    """The staged change (the index git is about to commit: GIT_INDEX_FILE is honoured).
+
+    Named FILES are judged on their staged change, or whole when they have none.
+    Under the pre-commit framework, `--from-ref/--to-ref` judges those commits,
+    and when nothing is staged (`run --all-files`, the manual stage) every
+    watched file is judged whole instead of passing for want of a change.
+    """
+    from agenthook import git, policy as policies  # noqa: PLC0415
+    from agenthook.cli import emit, judge  # noqa: PLC0415
+    from agenthook.sources import gitsource, push  # noqa: PLC0415
+
+    if not files and _nothing_staged():
+        return EXIT_OK
+    top = git.toplevel()
+    from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+    if from_ref and to_ref and not files:
+        tip, base = _commit(to_ref, "PRE_COMMIT_TO_REF"), _commit(from_ref, "PRE_COMMIT_FROM_REF")
+        policy = policies.at(base, top)
+        changes = push.commit_changes([tip], [base], _targets(policy), top)[0]
+    else:
+        policy = policies.committed(top)
+        targets = _targets(policy)
+        if files:
+            changes = _named_files(files, targets, top)
+        else:
+            changes = gitsource.staged(targets, top)
+            if not changes and _under_framework():
+                changes = _whole_tree(targets, top)
+    if not changes:
+        return EXIT_OK
+    return emit(judge(changes, policy), "text", quiet=quiet, stream="stderr")
+
+
+def _named_files(files: Sequence[str], targets: Targets, top: str) -> list[FileChange]:
+    from agenthook.sources import files as whole, gitsource  # noqa: PLC0415
+
+    named = {os.path.relpath(os.path.abspath(f), top).replace(os.sep, "/"): f for f in files}
+    staged = [c for c in gitsource.staged(targets, top) if c.path in named]
+    rest = [named[p] for p in named if p not in {c.path for c in staged}]
+    return staged + (whole.files(rest, targets, top) if rest else [])
+
+
+def _whole_tree(targets: Targets, top: str) -> list[FileChange]:
+    """Every watched file of the checkout, as if added whole."""
+    from agenthook import git  # noqa: PLC0415
+    from agenthook.sources import files as whole  # noqa: PLC0415
+
+    paths = [os.path.join(top, p) for p in git.tracked_files(top) if targets.kind_of(p)]
+    return whole.files([p for p in paths if os.path.lexists(p)], targets, top)
+
+
+def _nothing_staged() -> bool:
+    """True when a plain pre-commit hook (run, as git runs hooks, at the top of the
+    working tree) has nothing to judge: no agent file is staged, and no policy file
+    could add watched paths to the built-in ones."""
+    if _under_framework() or os.environ.get("PRE_COMMIT_TO_REF") or _has_policy_file():
+        return False
+    from agenthook import git  # noqa: PLC0415
+    from agenthook.targets import DEFAULT  # noqa: PLC0415
+
+    try:
+        return not any(DEFAULT.kind_of(path) for path in git.staged_names())
+    except AgenthookError:
+        return False  # the full command reports it
+
+
+def _has_policy_file() -> bool:
+    if os.path.lexists(POLICY_FILES[0]):
+        return True
+    try:
+        with open(POLICY_FILES[1], "rb") as handle:
+            return b"agenthook" in handle.read()
+    except OSError:
+        return False
+
+
+# -- pre-push -----------------------------------------------------------------
+
+
+def pre_push(remote: str | None, quiet: bool = False) -> int:
+    """Every ref of the push, each judged by the commits the remote does not have.
+
+    Under the pre-commit framework standard input is already consumed; its
+    PRE_COMMIT_FROM_REF/TO_REF (or, on a first push, the local branch) say what
+    is pushed, and with neither every watched file is judged whole.
+    """
+    from agenthook import git, policy as policies  # noqa: PLC0415
+    from agenthook.cli import emit, judge  # noqa: PLC0415
+    from agenthook.sources import push  # noqa: PLC0415
+
+    framework = _under_framework()
+    data = _read_stdin("agenthook pre-push", required=not framework)
+    policy = policies.committed(git.toplevel())
+    targets = _targets(policy)
+    if framework:
+        changes = _framework_push(targets)
+    else:
+        updates = push.parse_pre_push(data)
+        peeled = push.tips(updates)
+        exclude = push.remote_exclusions(remote, updates)
+        changes = push.commit_changes(list(peeled.values()), exclude, targets)[0]
+    if not changes:
+        return EXIT_OK
+    return emit(judge(changes, policy), "text", quiet=quiet, stream="stderr")
+
+
+def _framework_push(targets: Targets) -> list[FileChange]:
+    from agenthook import git  # noqa: PLC0415
+    from agenthook.sources import push  # noqa: PLC0415
+
+    env = os.environ
+    to_ref = env.get("PRE_COMMIT_TO_REF") or env.get("PRE_COMMIT_LOCAL_BRANCH")
+    if not to_ref:
+        return _whole_tree(targets, git.toplevel())
+    exclude = push.remote_exclusions(env.get("PRE_COMMIT_REMOTE_NAME"), [])
+    if env.get("PRE_COMMIT_FROM_REF"):
+        exclude.append(_commit(env["PRE_COMMIT_FROM_REF"], "PRE_COMMIT_FROM_REF"))
+    return push.commit_changes([_commit(to_ref, "the pushed ref")], exclude, targets)[0]
+
+
+# -- pre-receive --------------------------------------------------------------
+
+
+def _say(*lines: str) -> None:
+    sys.stderr.write("".join(f"agenthook: {line}\n" for line in lines))
+    sys.stderr.flush()
+
+
+def _reject(message: str) -> None:
+    """A refusal, also shown by GitLab's web UI (merge button, web editor)."""
+    _say(f"push rejected: {message}")
+    if os.environ.get("GL_ID"):
+        sys.stderr.write(f"GL-HOOK-ERR: agenthook: push rejected: {message.splitlines()[0]}\n")
+
+
+def pre_receive(config: str | None) -> int:
+    """Every ref of a push as the server receives it; the push is refused as a whole."""
+    from agenthook import serverpolicy  # noqa: PLC0415
+    from agenthook.sources import push  # noqa: PLC0415
+
+    data = _read_stdin("agenthook pre-receive")
+    try:
+        policy = serverpolicy.load(config)
+    except Exception as exc:  # noqa: BLE001 - without its policy the server cannot fail open either
+        _reject(f"the server policy cannot be used: {_describe(exc)}")
+        return EXIT_USAGE
+    try:
+        updates = push.parse_pre_receive(data)
+    except push.PushInputError as exc:
+        _reject(str(exc))
+        return EXIT_USAGE
+    reason = serverpolicy.break_glass_reason(serverpolicy.push_options(os.environ))
+    if reason is not None and policy.break_glass:
+        return _break_glass(reason, updates)
+    if reason is not None:
+        _say("break-glass is not enabled on this server; the push is checked as usual")
+    try:
+        with _time_limit(policy.time_limit) as deadline:
+            result, partial = _judge_push(updates, policy, deadline)
+    except push.RefusedRef as exc:
+        _reject(str(exc))
+        return EXIT_BLOCKED
+    except Exception as exc:  # noqa: BLE001 - the server hook fails closed, whatever failed
+        return _failed(exc, policy)
+    if partial:
+        _say(f"more than {push.FULL_WALK} new commits: each was followed for agent files at the repository "
+             "root; those deeper in the tree were judged at the ref tips")
+    return _report(result)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[Deadline]:
+    """git calls stop at the deadline; the alarm stops whatever runs in Python by then.
+    A limit of 0 (or none) means no limit."""
+    from agenthook import git  # noqa: PLC0415
+
+    if not seconds or seconds <= 0:
+        yield git.Deadline.after(None)
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise GitError(f"time limit of {seconds:g} s reached before the check finished")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield git.Deadline.after(seconds)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _judge_push(updates: Sequence[RefUpdate], policy: Policy, deadline: Deadline) -> tuple[Result, bool]:
+    """The new commits, then what the ref endpoints show beyond them."""
+    from agenthook.cli import judge  # noqa: PLC0415
+    from agenthook.report import Result  # noqa: PLC0415
+    from agenthook.sources import push  # noqa: PLC0415
+
+    targets = _targets(policy)
+    peeled = push.tips(updates, deadline=deadline)
+    with push.Walk(list(peeled.values()), SERVER_EXCLUDE, targets, deadline=deadline) as walk:
+        at_endpoints = push.endpoint_changes(peeled, targets, deadline=deadline)
+        if at_endpoints or walk.running():
+            _load_rules()  # needed now, or git is still walking anyway
+        by_commit, partial = walk.changes(targets, deadline=deadline)
+    if not (by_commit or at_endpoints):
+        return Result(findings=[], policy=policy), partial
+    result = judge(by_commit, policy)
+    seen = {_same_finding(f) for f in result.findings}
+    result.findings += [f for f in judge(at_endpoints, policy).findings if _same_finding(f) not in seen]
+    result.files = len({c.path for c in [*by_commit, *at_endpoints]})
+    return result, partial
+
+
+def _same_finding(f: Finding) -> tuple[str, str, str]:
+    """A finding at a ref tip repeats one of a commit when path, rule and added text
+    agree; the line number may differ between the commit and the tip."""
+    return f.path, f.rule.id, f.text
+
+
+def _report(result: Result) -> int:
+    """Findings as `remote:` lines, two per finding; nothing at all for a clean push."""
+    from agenthook.cli import emit  # noqa: PLC0415
+    from agenthook.report import text  # noqa: PLC0415
+
+    if not result.findings:
+        return EXIT_OK
+    code = emit(result, "text", compact=True, stream="stderr")
+    if code == EXIT_OK:
+        return code
+    if os.environ.get("GL_ID"):
+        sys.stderr.write(f"GL-HOOK-ERR: {text.summary(result)}\n")
+    _say("`agenthook explain RULE` tells why a rule matters and how to fix the change; "
+         "the server's policy decides what is accepted.")
+    if result.policy.break_glass:
+        _say('in an emergency: git push -o agenthook.break-glass="reason" (the push is logged)')
+    return code
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, AgenthookError) else f"internal error: {type(exc).__name__}: {exc}"
+
+
+def _failed(exc: BaseException, policy: Policy) -> int:
+    if policy.fail_open:
+        _say(f"WARNING: the check could not complete ({_describe(exc)}); "
+             "the push is accepted because the server policy sets fail_open")
+        return EXIT_OK
+    message = _describe(exc)
+    _reject(f"the check could not complete: {message}")
+    hint = "; the server policy's time_limit sets how long it may take" if "time limit" in message else ""
+    _say(f"a push that cannot be checked is refused{hint}")
+    return EXIT_INTERNAL
+
+
+def _break_glass(reason: str, updates: Sequence[RefUpdate]) -> int:
+    """Accept the push unchecked, leaving a line that names who, why, which refs and commits."""
+    from agenthook import git, serverpolicy  # noqa: PLC0415
+
+    if not reason:
+        _reject('break-glass needs a reason: git push -o agenthook.break-glass="why this cannot wait"')
+        return EXIT_USAGE
+    try:
+        live = [u for u in updates if not u.deleted]
+        commits = git.reachable([u.new for u in live], SERVER_EXCLUDE) if live else []
+        line = serverpolicy.break_glass_line(serverpolicy.pusher(os.environ), reason,
+                                             [(u.ref, u.old, u.new) for u in updates], commits)
+        log = serverpolicy.log_path(os.environ)
+        if log:
+            serverpolicy.append_log(log, line)
+    except Exception as exc:  # noqa: BLE001 - an unrecorded break-glass is refused
+        _reject(f"break-glass could not be recorded: {_describe(exc)}")
+        return EXIT_USAGE
+    sys.stderr.write(line + "\n")
+    return EXIT_OK
+
+
+# -- install ------------------------------------------------------------------
+
+
+def install(server: str | None, config: str | None, force: bool) -> int:
+    from agenthook import install as installer  # noqa: PLC0415
+
+    if config is not None and server is None:
+        raise AgenthookError("--config is for the server hook: agenthook install --server REPO --config FILE")
+    written = installer.server_hook(server, config, force) if server else installer.client_hooks(force)
+    for path in written:
+        sys.stdout.write(f"agenthook: installed {path}\n")
+    return EXIT_OK
+
+
+# -- command line ---------------------------------------------------------------
+
+
+def register(group: click.Group) -> None:
+    """Add the hook commands to the `agenthook` group; click is loaded by then."""
+    import click  # noqa: PLC0415
+
+    quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print only blocking findings.")
+
+    @group.command("pre-commit")
+    @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+    @quiet_option
+    def pre_commit_command(files: tuple[str, ...], quiet: bool) -> None:
+        """Check the staged change: git's pre-commit hook, or the pre-commit framework's.
+
+        FILES are judged on their staged change, or whole when they have none.
+        """
+        raise SystemExit(pre_commit(files, quiet))
+
+    @group.command("pre-push")
+    @click.argument("remote", required=False)
+    @click.argument("url", required=False)
+    @quiet_option
+    def pre_push_command(remote: str | None, url: str | None, quiet: bool) -> None:
+        """Check every ref of a push (git's pre-push hook: REMOTE URL, refs on standard input)."""
+        del url  # git passes it; the remote's name is what says which commits it has
+        raise SystemExit(pre_push(remote, quiet))
+
+    @group.command("pre-receive")
+    @click.option("--config", type=click.Path(dir_okay=False),
+                  help="Server policy file (else git config agenthook.config, else $AGENTHOOK_CONFIG).")
+    def pre_receive_command(config: str | None) -> None:
+        """Check a push on the server (git's pre-receive hook; fails closed)."""
+        raise SystemExit(pre_receive(config))
+
+    @group.command("install")
+    @click.option("--server", "server", metavar="BARE_REPO", type=click.Path(file_okay=False),
+                  help="Install the pre-receive hook into this server repository instead.")
+    @click.option("--config", type=click.Path(dir_okay=False), help="Server policy file the server hook uses.")
+    @click.option("--force", is_flag=True, help="Replace a hook agenthook did not write (kept as a backup).")
+    def install_command(server: str | None, config: str | None, force: bool) -> None:
+        """Write git hooks: pre-commit and pre-push here, or pre-receive with --server."""
+        raise SystemExit(install(server, config, force))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """What the installed hooks run: `python -m agenthook.hookcli HOOK [ARGS]`."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["pre-commit"] and _nothing_staged():
+        return EXIT_OK
+    from agenthook.cli import main as cli_main  # noqa: PLC0415
+
+    return cli_main(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
