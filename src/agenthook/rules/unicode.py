@@ -15,6 +15,7 @@ invisible.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -37,36 +38,28 @@ _SNIPPET = 24
 _REACH = 600  # characters either side of hidden ones that a rule match can involve
 _MAX_STRETCHES = 8
 _MAX_STRETCH = 8192
+_MAX_HITS = 256
 
 
-def _in(ch: str, *ranges: tuple[int, int]) -> bool:
-    cp = ord(ch)
-    return any(lo <= cp <= hi for lo, hi in ranges)
+_JOINING_SCRIPT = re.compile(  # words that use ZWJ/ZWNJ to control letter joining: Arabic, Persian, Indic, ...
+    "[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufefc\u0900-\u0dff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\ua8e0-\ua8ff"
+    "\U00011000-\U000111ff]")
+_WORD_BREAK_SCRIPT = re.compile(  # scripts written without spaces, where ZWSP marks word boundaries
+    "[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u1950-\u19df\u1a20-\u1aaf]")
+_EMOJI = re.compile(  # a code point that is, or continues, an emoji (skin tones, VS16 and keycaps included)
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2300-\u23ff\u2b00-\u2bff\u2190-\u21ff\ufe0f\u20e3]")
+_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_HANGUL_JAMO = re.compile("[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
+_MONGOLIAN = re.compile("[\u1800-\u18af]")
+_KHMER = re.compile("[\u1780-\u17ff]")
 
 
-def _joining_script(ch: str) -> bool:
-    """Scripts whose words use ZWJ/ZWNJ to control letter joining: Arabic,
-    Persian, Syriac, the Indic scripts, Sinhala, Myanmar, Khmer."""
-    return _in(ch, (0x0600, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFC), (0x0900, 0x0DFF), (0x0F00, 0x0FFF),
-               (0x1000, 0x109F), (0x1780, 0x17FF), (0xA8E0, 0xA8FF), (0x11000, 0x111FF))
-
-
-def _word_break_script(ch: str) -> bool:
-    """Scripts written without spaces, where ZWSP marks word boundaries."""
-    return _in(ch, (0x0E00, 0x0EFF), (0x0F00, 0x0FFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x1950, 0x19DF),
-               (0x1A20, 0x1AAF))
+def _is(pattern: re.Pattern[str], ch: str) -> bool:
+    return bool(ch) and pattern.match(ch) is not None
 
 
 def _emoji(ch: str) -> bool:
-    """A code point that is, or continues, an emoji (skin tones and VS16 included)."""
-    if ch in (_VS16, _KEYCAP):
-        return True
-    return _in(ch, (0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0x2300, 0x23FF), (0x2B00, 0x2BFF),
-               (0x2190, 0x21FF)) or unicodedata.category(ch) == "So"
-
-
-def _ideograph(ch: str) -> bool:
-    return _in(ch, (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+    return _is(_EMOJI, ch) or bool(ch) and unicodedata.category(ch) == "So"
 
 
 def _at(text: str, i: int) -> str:
@@ -90,7 +83,7 @@ class Hit:
 
 
 def _summary(hits: list[Hit], text: str, what: str) -> str:
-    more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+    more = f" (and {len(hits) - 1}{'+' if len(hits) == _MAX_HITS else ''} more)" if len(hits) > 1 else ""
     return f"{what}: {hits[0].describe(text)}{more}."
 
 
@@ -133,21 +126,21 @@ def _invisible_allowed(text: str, i: int) -> bool:
     """Whether the invisible character at `i` does legitimate typographic work here."""
     ch, prev, nxt = text[i], _at(text, i - 1), _at(text, i + 1)
     if ch == "\u200b":
-        return bool(prev and _word_break_script(prev)) or bool(nxt and _word_break_script(nxt))
+        return _is(_WORD_BREAK_SCRIPT, prev) or _is(_WORD_BREAK_SCRIPT, nxt)
     if ch == "\u200c":
-        return bool(prev and _joining_script(prev))
+        return _is(_JOINING_SCRIPT, prev)
     if ch == "\u200d":
-        return bool(prev and nxt) and ((_emoji(prev) and _emoji(nxt)) or _joining_script(prev))
+        return (_emoji(prev) and _emoji(nxt)) or _is(_JOINING_SCRIPT, prev)
     if ch == "\ufeff":
         return i == 0  # a byte-order mark opening the file (or a line) splits nothing
     if ch == "\u00ad":
         return not (prev.isascii() and prev.isalpha() and nxt.isascii() and nxt.isalpha())
     if ch in "\u115f\u1160":
-        return any(c and _in(c, (0x1100, 0x11FF), (0xA960, 0xA97F), (0xD7B0, 0xD7FF)) for c in (prev, nxt))
+        return _is(_HANGUL_JAMO, prev) or _is(_HANGUL_JAMO, nxt)
     if ch in "\u180b\u180c\u180d\u180e\u180f":
-        return bool(prev and _in(prev, (0x1800, 0x18AF)))
+        return _is(_MONGOLIAN, prev)
     if ch in "\u17b4\u17b5":
-        return bool(prev and _in(prev, (0x1780, 0x17FF)))
+        return _is(_KHMER, prev)
     if ch == "\u034f":
         return not (prev.isascii() or nxt.isascii())
     return False
@@ -159,8 +152,22 @@ _INVISIBLE = re.compile(
 )
 
 
+def _first_hits(pattern: re.Pattern[str], allowed: Callable[[str, int], bool], text: str) -> list[Hit]:
+    """Up to `_MAX_HITS` matches of `pattern` that `allowed` does not excuse:
+    a line with that many is reported either way, and a hostile one costs no more."""
+    hits = []
+    for m in pattern.finditer(text):
+        if not allowed(text, m.start()):
+            hits.append(Hit(m.start(), m.group()))
+            if len(hits) == _MAX_HITS:
+                break
+    return hits
+
+
+@functools.lru_cache(maxsize=8)
 def invisible_hits(text: str) -> list[Hit]:
-    return [Hit(m.start(), m.group()) for m in _INVISIBLE.finditer(text) if not _invisible_allowed(text, m.start())]
+    """(Cached: the character checks and the meaning check all read the same line.)"""
+    return _first_hits(_INVISIBLE, _invisible_allowed, text)
 
 
 def invisible_characters(match: re.Match[str] | None, text: str) -> Verdict | None:
@@ -178,14 +185,15 @@ def _selector_allowed(text: str, i: int) -> bool:
     if not prev or _SELECTOR.match(prev):
         return False  # a selector with nothing to select, or one of a run: a data channel
     if text[i] >= "\U000e0100":
-        return _ideograph(prev)  # ideographic variation sequences (CJK glyph variants)
+        return _is(_IDEOGRAPH, prev)  # ideographic variation sequences (CJK glyph variants)
     if prev.isascii():
         return prev in "0123456789#*" and nxt == _KEYCAP  # keycap emoji 1️⃣
     return True
 
 
+@functools.lru_cache(maxsize=8)
 def selector_hits(text: str) -> list[Hit]:
-    return [Hit(m.start(), m.group()) for m in _SELECTOR.finditer(text) if not _selector_allowed(text, m.start())]
+    return _first_hits(_SELECTOR, _selector_allowed, text)
 
 
 def variation_selectors(match: re.Match[str] | None, text: str) -> Verdict | None:
