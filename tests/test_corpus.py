@@ -136,9 +136,7 @@ def _scan_real(entry: dict[str, Any]) -> tuple[str, int, list[str]]:
         return entry["file"], run.code, rules
 
 
-def test_real_world_files_never_crash() -> None:
-    """Every real file is scanned to a verdict; the block rate is printed (its
-    target, at most 10%, is tracked in the catalogue work, not asserted here)."""
+def test_real_world_files_rarely_block_and_never_crash() -> None:
     assert SHARED is not None
     manifest = SHARED / "corpus" / "real" / "manifest.jsonl"
     entries = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -150,3 +148,4 @@ def test_real_world_files_never_crash() -> None:
     for name, rules in blocked:
         print(f"  BLOCK {name} {' '.join(rules)}")
     assert not crashed, crashed
+    assert len(blocked) <= 0.10 * len(results)
