@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -121,6 +120,8 @@ class Running:
 
     def __init__(self, args: Sequence[str], *, cwd: str | None = None, stdin: bytes = b"",
                  deadline: Deadline = NO_DEADLINE, magic_pathspecs: bool = False) -> None:
+        import tempfile  # noqa: PLC0415 - not on the path of a commit without agent files
+
         self.args = list(args)
         self.deadline = deadline
         self._out, self._err = tempfile.TemporaryFile(), tempfile.TemporaryFile()

@@ -12,16 +12,15 @@ here after a single git call, before click, the rules and the engine load.
 """
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import sys
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from agenthook.errors import EXIT_BLOCKED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, AgenthookError, GitError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the fast path
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import click
 
     from agenthook.git import Deadline
@@ -236,8 +235,7 @@ def pre_receive(config: str | None) -> int:
     if reason is not None:
         _say("break-glass is not enabled on this server; the push is checked as usual")
     try:
-        with _time_limit(policy.time_limit) as deadline:
-            result, partial = _judge_push(updates, policy, deadline)
+        result, partial = _judge_in_time(updates, policy)
     except push.RefusedRef as exc:
         _reject(str(exc))
         return EXIT_BLOCKED
@@ -249,15 +247,16 @@ def pre_receive(config: str | None) -> int:
     return _report(result)
 
 
-@contextlib.contextmanager
-def _time_limit(seconds: float | None) -> Iterator[Deadline]:
+def _judge_in_time(updates: Sequence[RefUpdate], policy: Policy) -> tuple[Result, bool]:
     """git calls stop at the deadline; the alarm stops whatever runs in Python by then.
-    A limit of 0 (or none) means no limit."""
+    A time limit of 0 (or none) means no limit."""
+    import signal  # noqa: PLC0415
+
     from agenthook import git  # noqa: PLC0415
 
+    seconds = policy.time_limit
     if not seconds or seconds <= 0:
-        yield git.Deadline.after(None)
-        return
+        return _judge_push(updates, policy, git.Deadline.after(None))
 
     def expire(signum: int, frame: object) -> None:
         raise GitError(f"time limit of {seconds:g} s reached before the check finished")
@@ -265,7 +264,7 @@ def _time_limit(seconds: float | None) -> Iterator[Deadline]:
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield git.Deadline.after(seconds)
+        return _judge_push(updates, policy, git.Deadline.after(seconds))
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

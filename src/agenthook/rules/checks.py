@@ -84,7 +84,8 @@ def official_installer(match: re.Match[str] | None, text: str) -> Verdict | None
     urls = _URL.findall(piece)
     if urls and all(_official(u) for u in urls) or not urls and any(
             _official(t) for t in re.split(r"[\s'\"`|;()]+", piece)):
-        return Severity.MEDIUM, "It pipes a tool's official installer into a shell; pin a version or use a package manager."
+        return Severity.MEDIUM, ("It pipes a tool's official installer into a shell; pin a version or use a "
+                                 "package manager.")
     return None, ""
 
 
