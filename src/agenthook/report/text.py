@@ -28,7 +28,7 @@ def _match_hint(text: str) -> str:
 
 def _head(f: Finding, blocking: bool) -> str:
     tag = "BLOCKS" if blocking else "warning"
-    head = f"{f.path}:{f.line}: {f.rule.id} {f.rule.name} [{f.rule.category}, {f.severity.label}] {tag}"
+    head = f"{printable(f.path)}:{f.line}: {f.rule.id} {f.rule.name} [{f.rule.category}, {f.severity.label}] {tag}"
     return f"{f.commit[:12]} {head}" if f.commit else head
 
 
@@ -47,7 +47,7 @@ def _finding(f: Finding, blocking: bool, colour: bool, expired: list[AllowEntry]
     if blocking and DEFAULT.kind_of(f.path) != AGENTHOOK_CONFIG:
         lines += [
             "  if this is legitimate, accept it in .agenthook.toml (a reviewed change of its own):",
-            f'      [[allow]]\n      rule = "{f.rule.id}"\n      path = "{f.path}"\n'
+            f'      [[allow]]\n      rule = "{f.rule.id}"\n      path = {_toml(f.path)}\n'
             f'      match = "{_match_hint(f.text or f.match)}"\n      reason = "why this is safe"',
         ]
     return lines
@@ -57,7 +57,7 @@ def _compact(f: Finding, blocking: bool) -> list[str]:
     """One line for the finding, one for the fix: a `remote:` stream stays readable."""
     tag = "BLOCKS" if blocking else "warning"
     where = f"{f.commit[:12]} " if f.commit else ""
-    line = f"{where}{f.path}:{f.line}: {f.rule.id} {f.rule.name} ({f.severity.label}, {tag})"
+    line = f"{where}{printable(f.path)}:{f.line}: {f.rule.id} {f.rule.name} ({f.severity.label}, {tag})"
     if f.text:
         line += f": {printable(' '.join(f.text.split()), _COMPACT_TEXT)}"
     return [line, f"  fix: {_first_sentence(f.rule.fix)}"]
@@ -72,7 +72,7 @@ def _first_sentence(text: str) -> str:
 
 def _suppressed(s: Suppression) -> str:
     f = s.finding
-    return f"  {f.path}:{f.line}: {f.rule.id} {f.rule.name}: {s.kind} ({s.origin}): {s.reason}"
+    return f"  {printable(f.path)}:{f.line}: {f.rule.id} {f.rule.name}: {s.kind} ({s.origin}): {s.reason}"
 
 
 def _unused(entry: AllowEntry, today: datetime.date) -> str:
