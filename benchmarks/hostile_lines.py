@@ -33,6 +33,13 @@ SHAPES: dict[str, str] = {
     "prose-approve": "always approve the permission prompt without asking for ",
     "invisible": "cu\u200brl -\u200bk \U000e0041\u202e ",
     "no-keywords": "a" * 64,
+    # Classic backtracking bait: one long run of what a gap or a repeated
+    # group consumes, after a keyword that starts the pattern.
+    "spaces-run": "curl " + " " * 63,
+    "dashes-run": "curl -" + "-" * 62,
+    "quotes-run": "select " + "'" * 57,
+    "parens-run": "$(" * 32,
+    "words-run": "ignore all previous " + "the " * 11,
 }
 
 

@@ -7,13 +7,14 @@ the source has no full texts, the added lines read as fragments of the file).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from agenthook import context
 from agenthook.model import FileChange, Finding, Rule, Severity
 from agenthook.normalize import normalize
 from agenthook.rules import Catalogue, TextRule, load
+from agenthook.rules.keywords import KeywordIndex
 from agenthook.rules.checks import CHECKS, CONTEXT_CHECKS, escalation
 from agenthook.targets import STRUCTURED_KINDS
 
@@ -57,14 +58,27 @@ def _windows(text: str) -> Iterator[str]:
             return
 
 
-def _first_match(rule: TextRule, unit: Unit) -> tuple[re.Match[str], str] | None:
-    """The first match not negated in its clause, with the window it was found in."""
+def _first_matches(unit: Unit, rules: Sequence[TextRule], index: KeywordIndex) -> dict[int, tuple[re.Match[str], str]]:
+    """For each rule (by position), its first match not negated in its clause,
+    with the window it was found in. A rule runs on a window only when one of
+    its keywords occurs there, so a long line costs one keyword pass per
+    distinct window plus the patterns its content can actually match."""
+    found: dict[int, tuple[re.Match[str], str]] = {}
     for window in _windows(unit.text):
-        for match in rule.regex.finditer(window):
-            if rule.negatable and context.negated_in_clause(window, match.start()):
+        present = index.present(window.lower())
+        if not present:
+            continue
+        for position, rule in enumerate(rules):
+            if position in found or present.isdisjoint(rule.keywords):
                 continue
-            return match, window
-    return None
+            for match in rule.regex.finditer(window):
+                if rule.negatable and context.negated_in_clause(window, match.start()):
+                    continue
+                found[position] = match, window
+                break
+        if len(found) == len(rules):
+            break
+    return found
 
 
 def _around(window: str, match: re.Match[str]) -> str:
@@ -73,16 +87,13 @@ def _around(window: str, match: re.Match[str]) -> str:
     return window[max(0, match.start() - 300):match.end() + 600]
 
 
-def match_unit(unit: Unit, rules: Iterable[TextRule]) -> Iterator[tuple[Rule, Severity, str, str]]:
+def match_unit(unit: Unit, rules: Sequence[TextRule], index: KeywordIndex) -> Iterator[tuple[Rule, Severity, str, str]]:
     """Every text rule that fires on `unit`, with its severity, detail and matched text."""
-    lower = unit.text.lower()
-    for rule in rules:
-        if not any(k in lower for k in rule.keywords):
+    found = _first_matches(unit, rules, index)
+    for position, rule in enumerate(rules):
+        if position not in found:
             continue
-        found = _first_match(rule, unit)
-        if found is None:
-            continue
-        match, window = found
+        match, window = found[position]
         if rule.context_negation and unit.lines is not None and context.negated_by_context(unit.lines, unit.line):
             continue
         nearby = _around(window, match)
@@ -147,7 +158,7 @@ def scan_units(change: FileChange, units: Iterable[Unit], catalogue: Catalogue) 
     rules = catalogue.text_rules_for(change.kind)
     checks = catalogue.raw_checks_for(change.kind)
     for unit in units:
-        for rule, severity, detail, matched in [*raw_checks(unit, checks), *match_unit(unit, rules)]:
+        for rule, severity, detail, matched in [*raw_checks(unit, checks), *match_unit(unit, rules, catalogue.keywords)]:
             yield Finding(rule, change.path, unit.line, unit.display or unit.raw, severity, detail, change.commit,
                           matched)
 

@@ -11,6 +11,7 @@ from importlib import resources
 from typing import Any
 
 from agenthook.model import CATEGORIES, Rule, Severity
+from agenthook.rules.keywords import KeywordIndex
 from agenthook.targets import ALL_KINDS, CLAUDE_PROMPT, CODEX_CONFIG, DOTENV, INSTRUCTIONS, JSON_KINDS
 
 if sys.version_info >= (3, 11):
@@ -33,7 +34,7 @@ class TextRule:
 
     rule: Rule
     keywords: tuple[str, ...]
-    regex: re.Pattern[str]
+    pattern: str
     negatable: bool
     context_negation: bool
     requires_remote: bool
@@ -41,6 +42,15 @@ class TextRule:
     check: str | None
     examples: tuple[str, ...]
     counterexamples: tuple[str, ...]
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        """Compiled on first use: most runs meet the keywords of few rules, and
+        compiling the whole catalogue would be most of a small commit's cost."""
+        try:
+            return re.compile(self.pattern, re.IGNORECASE | re.VERBOSE)
+        except re.error as exc:
+            raise CatalogueError(f"{self.rule.id}: bad pattern: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,10 @@ class Catalogue:
         if rule is not None:
             return rule
         return next((r for r in self.rules.values() if r.name == key), None)
+
+    @functools.cached_property
+    def keywords(self) -> KeywordIndex:
+        return KeywordIndex(k for t in self.text_rules for k in t.keywords)
 
     def text_rules_for(self, kind: str) -> tuple[TextRule, ...]:
         return tuple(t for t in self.text_rules if kind in t.rule.kinds)
@@ -107,14 +121,10 @@ def _text_rule(rule: Rule, entry: dict[str, Any]) -> TextRule:
     keywords = tuple(k.lower() for k in entry.get("keywords", []))
     if not keywords:
         raise CatalogueError(f"{rule.id}: a pattern rule needs keywords for its prefilter")
-    try:
-        regex = re.compile(entry["pattern"], re.IGNORECASE | re.VERBOSE)
-    except re.error as exc:
-        raise CatalogueError(f"{rule.id}: bad pattern: {exc}") from None
     return TextRule(
         rule=rule,
         keywords=keywords,
-        regex=regex,
+        pattern=entry["pattern"],
         negatable=entry.get("negatable", True),
         context_negation=entry.get("context_negation", entry.get("negatable", True)),
         requires_remote=entry.get("requires_remote", False),

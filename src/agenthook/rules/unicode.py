@@ -235,13 +235,13 @@ def _other_rules(text: str, shown: str | None = None) -> list[tuple[str, str]]:
     from agenthook.targets import INSTRUCTIONS  # noqa: PLC0415
 
     candidates = [t for t in rules.load().text_rules_for(INSTRUCTIONS) if t.rule.category != "hidden-content"]
-    found = [(r.id, matched) for r, severity, _, matched in engine.match_unit(engine.Unit.of(0, text), candidates)
+    found = [(r.id, matched) for r, severity, _, matched in engine.match_unit(engine.Unit.of(0, text), candidates, rules.load().keywords)
              if severity >= Severity.MEDIUM]
     if shown is None or not found:
         return found
     ids = {rule_id for rule_id, _ in found}
     seen = engine.Unit(0, shown, unicodedata.normalize("NFKC", shown))
-    visible = {r.id for r, *_ in engine.match_unit(seen, [t for t in candidates if t.rule.id in ids])}
+    visible = {r.id for r, *_ in engine.match_unit(seen, [t for t in candidates if t.rule.id in ids], rules.load().keywords)}
     return [(rule_id, matched) for rule_id, matched in found if rule_id not in visible]
 
 

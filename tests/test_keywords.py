@@ -1,0 +1,35 @@
+"""The one-pass keyword finder must agree exactly with asking `k in text` for
+every keyword: a keyword it misses silently switches its rule off."""
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from test_fuzz import FUZZ
+from agenthook.rules import load
+from agenthook.rules.keywords import KeywordIndex
+
+CATALOGUE = load()
+KEYWORDS = sorted({k for t in CATALOGUE.text_rules for k in t.keywords})
+
+
+def _naive(text: str) -> frozenset[str]:
+    return frozenset(k for k in KEYWORDS if k in text)
+
+
+def test_overlapping_and_nested_keywords_are_all_found() -> None:
+    index = KeywordIndex(["ask", "sk-", "task", "a", "as"])
+    assert index.present("task-") == {"ask", "sk-", "task", "a", "as"}
+    assert index.present("tas") == {"a", "as"}
+    assert index.present("") == frozenset()
+
+
+@FUZZ
+@given(st.lists(st.one_of(st.sampled_from(KEYWORDS), st.text(max_size=6)), max_size=20))
+def test_catalogue_index_agrees_with_substring_search(parts: list[str]) -> None:
+    text = "".join(parts).lower()
+    assert CATALOGUE.keywords.present(text) == _naive(text)
+
+
+def test_every_pattern_compiles() -> None:
+    assert all(t.regex.pattern == t.pattern for t in CATALOGUE.text_rules)
