@@ -19,9 +19,11 @@ def _naive(text: str) -> frozenset[str]:
 
 def test_overlapping_and_nested_keywords_are_all_found() -> None:
     index = KeywordIndex(["ask", "sk-", "task", "a", "as"])
+    padding = " " * 5000  # long enough for the one-pass path
+    assert index.present("task-" + padding) == {"ask", "sk-", "task", "a", "as"}
+    assert index.present("tas" + padding) == {"a", "as"}
+    assert index.present(padding) == frozenset()
     assert index.present("task-") == {"ask", "sk-", "task", "a", "as"}
-    assert index.present("tas") == {"a", "as"}
-    assert index.present("") == frozenset()
 
 
 @FUZZ
@@ -33,3 +35,12 @@ def test_catalogue_index_agrees_with_substring_search(parts: list[str]) -> None:
 
 def test_every_pattern_compiles() -> None:
     assert all(t.regex.pattern == t.pattern for t in CATALOGUE.text_rules)
+
+
+@FUZZ
+@given(st.lists(st.one_of(st.sampled_from(KEYWORDS), st.text(max_size=6)), min_size=1, max_size=20),
+       st.integers(1, 400))
+def test_long_texts_take_the_one_pass_path_and_agree(parts: list[str], repeat: int) -> None:
+    text = ("".join(parts) * repeat).lower()
+    text = text + " " * max(0, 5000 - len(text))
+    assert CATALOGUE.keywords.present(text) == _naive(text)

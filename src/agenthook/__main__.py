@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from agenthook.cli import main
+from agenthook.hookcli import main
 
 raise SystemExit(main())

@@ -9,12 +9,12 @@ from collections.abc import Sequence
 import click
 
 from agenthook import __version__
-from agenthook.errors import EXIT_BLOCKED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, AgenthookError
-from agenthook.model import FileChange, Severity
+from agenthook.errors import EXIT_OK, EXIT_USAGE, AgenthookError
+from agenthook.model import Severity
 from agenthook import policy as policies
 from agenthook.policy import Policy
-from agenthook.report import Result, jsonout, sarif, text
-from agenthook.targets import AGENTHOOK_CONFIG
+from agenthook.outcome import emit, guarded, judge
+from agenthook.report import Result, text
 from agenthook.targets import DEFAULT as TARGETS
 
 FORMATS = ("text", "json", "sarif")
@@ -27,39 +27,6 @@ def _severity(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         return Severity.parse(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
-
-
-def emit(result: Result, fmt: str, *, quiet: bool = False, stream: str = "stdout", verbose: bool = False,
-         compact: bool = False) -> int:
-    """Print the report and return the exit code it stands for. Text is in
-    colour only on a terminal, and never when NO_COLOR is set."""
-    if fmt == "json":
-        out = jsonout.render(result, verbose)
-    elif fmt == "sarif":
-        out = sarif.render(result)
-    else:
-        target = sys.stdout if stream == "stdout" else sys.stderr
-        colour = target.isatty() and not os.environ.get("NO_COLOR")
-        out = text.render(result, colour=colour, quiet=quiet, verbose=verbose, compact=compact)
-    click.echo(out, nl=False, err=stream == "stderr")
-    if result.errors:
-        return EXIT_INTERNAL
-    return EXIT_BLOCKED if result.blocked else EXIT_OK
-
-
-def judge(changes: Sequence[FileChange], policy: Policy) -> Result:
-    """Findings of `changes` as `policy` sees them: disabled rules dropped,
-    accepted findings set apart as suppressed, expired allow entries noted."""
-    from agenthook import engine, rules, suppress  # noqa: PLC0415 - rule loading only when there is something to judge
-    from agenthook.structured import tamper  # noqa: PLC0415
-
-    findings = engine.scan(changes) if changes else []
-    # The engine skips deleted files, but deleting the policy file loosens it too.
-    findings += [f for c in changes if c.status == "D" and c.kind == AGENTHOOK_CONFIG
-                 for f in tamper.analyze(c, rules.load())]
-    verdict = suppress.apply(findings, changes, policy)
-    return Result(findings=verdict.findings, policy=policy, files=len(changes), suppressed=verdict.suppressed,
-                  unused_allow=verdict.unused_allow, expired=verdict.expired)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -207,30 +174,20 @@ def _read_patch(name: str) -> bytes:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: every outcome is an exit code and a message, never a traceback."""
-    try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="agenthook", standalone_mode=False)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else EXIT_OK
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return EXIT_USAGE
-    except click.Abort:
-        click.echo("agenthook: interrupted", err=True)
-        return 130
-    except AgenthookError as exc:
-        click.echo(f"agenthook: error: {exc}", err=True)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        click.echo("agenthook: interrupted", err=True)
-        return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: report, never a traceback
-        if os.environ.get("AGENTHOOK_DEBUG"):
-            raise
-        click.echo(f"agenthook: internal error: {type(exc).__name__}: {exc}", err=True)
-        return EXIT_INTERNAL
-    return EXIT_OK
+
+    def invoke() -> int:
+        try:
+            cli.main(args=list(argv) if argv is not None else None, prog_name="agenthook", standalone_mode=False)
+        except click.exceptions.Exit as exc:
+            return exc.exit_code
+        except click.ClickException as exc:
+            exc.show()
+            return EXIT_USAGE
+        except click.Abort:
+            raise KeyboardInterrupt from None
+        return EXIT_OK
+
+    return guarded(invoke)
 
 
 from agenthook.hookcli import register; register(cli)  # noqa: E402, E702 - the git hook commands

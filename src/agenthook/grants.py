@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import os
 import posixpath
 import re
 import shlex
 import sys
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from agenthook.model import Severity
@@ -98,7 +98,8 @@ def _entry(key: str, row: dict[str, Any], effects: dict[str, Any]) -> _Entry:
 
 @functools.lru_cache(maxsize=None)
 def _tables() -> _Tables:
-    text = resources.files("agenthook").joinpath("data/grants.toml").read_text(encoding="utf-8")
+    with open(os.path.join(os.path.dirname(__file__), "data", "grants.toml"), encoding="utf-8") as handle:
+        text = handle.read()
     data = tomllib.loads(text)
     commands = {e.key: e for e in (_entry(k, row, data["effects"]) for k, row in data["commands"].items())}
     aliases: dict[str, str] = data["aliases"]

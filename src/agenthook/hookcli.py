@@ -6,9 +6,9 @@ everywhere: 0 passed, 1 blocked, 2 usage or configuration, 3 the check failed.
 The server hook fails closed: whatever goes wrong rejects the push, unless the
 server's own policy sets fail_open.
 
-`python -m agenthook.hookcli HOOK` is what the installed hooks run: a plain
-pre-commit hook runs for every commit, and one that stages no agent file ends
-here after a single git call, before click, the rules and the engine load.
+`main` is the `agenthook` command itself. A plain pre-commit hook runs for
+every commit, so a commit that stages no agent file ends here after a single
+git call, before click, the rules and the engine load.
 """
 from __future__ import annotations
 
@@ -85,12 +85,12 @@ def pre_commit(files: Sequence[str], quiet: bool = False) -> int:
     and when nothing is staged (`run --all-files`, the manual stage) every
     watched file is judged whole instead of passing for want of a change.
     """
-    from agenthook import git, policy as policies  # noqa: PLC0415
-    from agenthook.cli import emit, judge  # noqa: PLC0415
-    from agenthook.sources import gitsource, push  # noqa: PLC0415
-
     if not files and _nothing_staged():
         return EXIT_OK
+    from agenthook import git, policy as policies  # noqa: PLC0415
+    from agenthook.outcome import emit, judge  # noqa: PLC0415
+    from agenthook.sources import gitsource, push  # noqa: PLC0415
+
     top = git.toplevel()
     from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
     if from_ref and to_ref and not files:
@@ -165,7 +165,7 @@ def pre_push(remote: str | None, quiet: bool = False) -> int:
     is pushed, and with neither every watched file is judged whole.
     """
     from agenthook import git, policy as policies  # noqa: PLC0415
-    from agenthook.cli import emit, judge  # noqa: PLC0415
+    from agenthook.outcome import emit, judge  # noqa: PLC0415
     from agenthook.sources import push  # noqa: PLC0415
 
     framework = _under_framework()
@@ -272,7 +272,7 @@ def _judge_in_time(updates: Sequence[RefUpdate], policy: Policy) -> tuple[Result
 
 def _judge_push(updates: Sequence[RefUpdate], policy: Policy, deadline: Deadline) -> tuple[Result, bool]:
     """The new commits, then what the ref endpoints show beyond them."""
-    from agenthook.cli import judge  # noqa: PLC0415
+    from agenthook.outcome import judge  # noqa: PLC0415
     from agenthook.report import Result  # noqa: PLC0415
     from agenthook.sources import push  # noqa: PLC0415
 
@@ -300,7 +300,7 @@ def _same_finding(f: Finding) -> tuple[str, str, str]:
 
 def _report(result: Result) -> int:
     """Findings as `remote:` lines, two per finding; nothing at all for a clean push."""
-    from agenthook.cli import emit  # noqa: PLC0415
+    from agenthook.outcome import emit  # noqa: PLC0415
     from agenthook.report import text  # noqa: PLC0415
 
     if not result.findings:
@@ -415,10 +415,16 @@ def register(group: click.Group) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """What the installed hooks run: `python -m agenthook.hookcli HOOK [ARGS]`."""
+    """The `agenthook` command. A hook called in the shape git or the pre-commit
+    framework uses (`pre-commit`; `pre-push [REMOTE [URL]]`) runs without
+    click; everything else, options and help included, goes through it."""
+    from agenthook.outcome import guarded  # noqa: PLC0415
+
     args = list(sys.argv[1:] if argv is None else argv)
-    if args == ["pre-commit"] and _nothing_staged():
-        return EXIT_OK
+    if args == ["pre-commit"]:
+        return guarded(lambda: pre_commit(()))
+    if args[:1] == ["pre-push"] and len(args) <= 3 and not any(a.startswith("-") for a in args[1:]):
+        return guarded(lambda: pre_push(args[1] if len(args) > 1 else None))
     from agenthook.cli import main as cli_main  # noqa: PLC0415
 
     return cli_main(args)

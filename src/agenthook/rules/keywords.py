@@ -6,9 +6,11 @@ Here the keywords form one trie-shaped pattern tried at every position (a
 lookahead, so overlapping occurrences are all seen). At each position the
 pattern takes the longest keyword starting there; every keyword contained in
 that one is then present too, which the containment table adds back.
+Short texts, where a pass per keyword is cheap, are asked directly.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -33,15 +35,30 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
 
 class KeywordIndex:
+    """Built cheaply: the one-pass pattern is compiled only when a long text
+    first needs it; short lines, nearly all of them, are asked directly."""
+
+    _SHORT = 4096
+
     def __init__(self, keywords: Iterable[str]) -> None:
-        words = sorted({k for k in keywords if k})
-        self._pattern = re.compile("(?=(" + _trie_pattern(words) + "))", re.DOTALL)
-        # A longest match at some position implies every keyword it contains.
-        self._implied = {w: frozenset(v for v in words if v in w) for w in words}
+        self._words = tuple(sorted({k for k in keywords if k}))
+        self._implied: dict[str, frozenset[str]] = {}
+
+    @functools.cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        return re.compile("(?=(" + _trie_pattern(self._words) + "))", re.DOTALL)
+
+    def _contained(self, word: str) -> frozenset[str]:
+        """The keywords inside `word`: present wherever it is."""
+        if word not in self._implied:
+            self._implied[word] = frozenset(k for k in self._words if k in word)
+        return self._implied[word]
 
     def present(self, lowered: str) -> frozenset[str]:
         """The keywords occurring in `lowered` (already lower-cased, like the keywords)."""
+        if len(lowered) < self._SHORT:
+            return frozenset(k for k in self._words if k in lowered)
         found: set[str] = set()
         for longest in set(self._pattern.findall(lowered)):
-            found |= self._implied[longest]
+            found |= self._contained(longest)
         return frozenset(found)
