@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-_NEGATOR = re.compile(
+from agenthook import lazyre
+
+_NEGATOR = lazyre.compile(
     r"\b(?:never(?!\s+mind)|don'?t(?!\s+(?:worry|hesitate|be\s+afraid|forget|bother|wait|mind))"
     r"|do\s+not(?!\s+(?:worry|hesitate|be\s+afraid|forget|bother|wait|mind))"
     r"|must\s+not|mustn'?t|should\s+not|shouldn'?t|cannot|can'?t|won'?t|avoid(?:ing)?|no\s+longer"
@@ -23,29 +25,29 @@ _NEGATOR = re.compile(
 )
 # Where one clause ends and the next begins, including ", just use …" and
 # "…: configure …" style turns.
-_CLAUSE_BREAK = re.compile(
+_CLAUSE_BREAK = lazyre.compile(
     r"[.!?;](?:\s|$)|\s(?:but|however|then|otherwise)\s"
     r"|[,:]\s+(?:and\s+)?(?:just\s+|simply\s+|always\s+|instead\s+|so\s+)?"
     r"(?:use|run|set|add|pass|call|execute|disable|turn\s+off|put|copy|send|upload|paste|print|include|configure"
     r"|enable|install)\b",
     re.IGNORECASE,
 )
-_LABEL_NEGATOR = re.compile(
+_LABEL_NEGATOR = lazyre.compile(
     r"\b(?:bad|wrong|incorrect|insecure|unsafe|vulnerable|dangerous|never|don'?t|do\s+not|avoid"
     r"|anti-?patterns?|forbidden|prohibited|not\s+allowed|what\s+not\s+to|pitfalls?|mistakes?)\b|[❌🚫⛔✗✘]",
     re.IGNORECASE,
 )
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_HEADING = lazyre.compile(r"^\s{0,3}#{1,6}\s")
+_LIST_ITEM = lazyre.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 # A line that introduces a list of what not to do: "Never run:", "**Avoid** the following:".
-_NEGATIVE_LEAD_IN = re.compile(
+_NEGATIVE_LEAD_IN = lazyre.compile(
     r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?[*_]{0,2}(?:never|don'?t|do\s+not|avoid|forbidden|prohibited|not\s+allowed|banned"
     r"|bad|wrong|dangerous|anti-?patterns?)\b(?!\s+(?:forget|mind|worry|hesitate))[^\n]{0,160}:[*_]{0,2}\s*$",
     re.IGNORECASE,
 )
-_FENCE = re.compile(r"^\s*(?:```|~~~)")
-_COMMENT_LINE = re.compile(r"^\s*(?:#|//|--|/\*|\*|<!--)")
-_IMPERATIVE_START = re.compile(
+_FENCE = lazyre.compile(r"^\s*(?:```|~~~)")
+_COMMENT_LINE = lazyre.compile(r"^\s*(?:#|//|--|/\*|\*|<!--)")
+_IMPERATIVE_START = lazyre.compile(
     r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:always\s+|please\s+|you\s+(?:must|should)\s+)?"
     r"(?:run|use|set|add|execute|call|pass|enable|disable|configure|install|make\s+sure)\b",
     re.IGNORECASE,
@@ -57,7 +59,7 @@ _CLAUSE_REACH = 400
 
 # A disclaimer after the match in its own clause: "use `git commit -n` if
 # needed (not recommended)".
-_DISCLAIMER = re.compile(
+_DISCLAIMER = lazyre.compile(
     r"\(\s*(?:not\s+recommended|discouraged|dangerous|unsafe|insecure|deprecated|bad\s+practice|avoid|never"
     r"|don'?t|do\s+not)\b[^()\n]{0,60}\)|[-–—,]\s*(?:not\s+recommended|(?:strongly\s+)?discouraged)\b",
     re.IGNORECASE,
@@ -148,14 +150,14 @@ def negated_by_context(lines: Mapping[int, str], number: int) -> bool:
 
 # Hosts where a request stays on the machine, or names reserved for
 # documentation (RFC 2606 / 6761), which no attacker can receive mail for.
-_LOCAL_HOST = re.compile(
+_LOCAL_HOST = lazyre.compile(
     r"^(?:localhost|.+\.localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal"
     r"|(?:.+\.)?example\.(?:com|net|org)|.+\.example|.+\.test|.+\.invalid)$",
     re.IGNORECASE,
 )
-_URL_HOST = re.compile(r"\b(?:https?|ftps?|wss?|tcp|udp)://(?:[^@/\s'\"`]{0,256}@)?(\[[0-9a-fA-F:]{1,64}\]|[^/\s:'\"`)\]>?#]{1,253})")
-_SCP_HOST = re.compile(r"(?:^|\s)(?:[\w.-]{1,64}@)?([\w.-]{1,253}|\[[0-9a-fA-F:]{1,64}\]):(?!//)(?:[/~.\w$])")
-_BARE_HOST = re.compile(r"\b(?:nc|ncat|netcat|ssh|telnet|socat)\s+(?:-\S+\s+){0,6}(?:[\w.-]{1,64}@)?([\w.-]{1,253})")
+_URL_HOST = lazyre.compile(r"\b(?:https?|ftps?|wss?|tcp|udp)://(?:[^@/\s'\"`]{0,256}@)?(\[[0-9a-fA-F:]{1,64}\]|[^/\s:'\"`)\]>?#]{1,253})")
+_SCP_HOST = lazyre.compile(r"(?:^|\s)(?:[\w.-]{1,64}@)?([\w.-]{1,253}|\[[0-9a-fA-F:]{1,64}\]):(?!//)(?:[/~.\w$])")
+_BARE_HOST = lazyre.compile(r"\b(?:nc|ncat|netcat|ssh|telnet|socat)\s+(?:-\S+\s+){0,6}(?:[\w.-]{1,64}@)?([\w.-]{1,253})")
 
 
 def hosts(text: str) -> list[str]:
@@ -166,7 +168,7 @@ def hosts(text: str) -> list[str]:
     return [h.strip("[]").rstrip(".") for h in found if h]
 
 
-_LOOPBACK = re.compile(r"^(?:localhost|.+\.localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|::1|host\.docker\.internal)$", re.I)
+_LOOPBACK = lazyre.compile(r"^(?:localhost|.+\.localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|::1|host\.docker\.internal)$", re.I)
 
 
 def is_loopback(host: str) -> bool:

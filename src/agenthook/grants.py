@@ -16,16 +16,11 @@ import os
 import posixpath
 import re
 import shlex
-import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Optional
 
+from agenthook import tomlcache
 from agenthook.model import Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11 only
-    import tomli as tomllib
 
 
 @dataclass(frozen=True)
@@ -98,9 +93,7 @@ def _entry(key: str, row: dict[str, Any], effects: dict[str, Any]) -> _Entry:
 
 @functools.lru_cache(maxsize=None)
 def _tables() -> _Tables:
-    with open(os.path.join(os.path.dirname(__file__), "data", "grants.toml"), encoding="utf-8") as handle:
-        text = handle.read()
-    data = tomllib.loads(text)
+    data = tomlcache.load([os.path.join(os.path.dirname(__file__), "data", "grants.toml")], "grants")[0]
     commands = {e.key: e for e in (_entry(k, row, data["effects"]) for k, row in data["commands"].items())}
     aliases: dict[str, str] = data["aliases"]
     spellings = list(commands.items())

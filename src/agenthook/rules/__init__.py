@@ -6,18 +6,13 @@ from __future__ import annotations
 import functools
 import os
 import re
-import sys
 from dataclasses import dataclass
 from typing import Any
 
+from agenthook import tomlcache
 from agenthook.model import CATEGORIES, Rule, Severity
 from agenthook.rules.keywords import KeywordIndex
 from agenthook.targets import ALL_KINDS, CLAUDE_PROMPT, CODEX_CONFIG, DOTENV, INSTRUCTIONS, JSON_KINDS
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11 only
-    import tomli as tomllib
 
 # Names a rule file may use for groups of file kinds.
 KIND_GROUPS: dict[str, frozenset[str]] = {
@@ -143,11 +138,8 @@ def load() -> Catalogue:
     cases: dict[str, tuple[dict[str, Any], ...]] = {}
     names: set[str] = set()
     here = os.path.dirname(__file__)  # plain files: importlib.resources costs more to import than this takes
-    for name in sorted(os.listdir(here)):
-        if not name.endswith(".toml"):
-            continue
-        with open(os.path.join(here, name), encoding="utf-8") as handle:
-            data = tomllib.loads(handle.read())
+    paths = [os.path.join(here, name) for name in sorted(os.listdir(here)) if name.endswith(".toml")]
+    for data in tomlcache.load(paths, "rules"):
         for entry in data.get("rule", []):
             rule = _rule(entry)
             if rule.id in rules or rule.name in names:

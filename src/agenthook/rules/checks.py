@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from agenthook import lazyre
 from agenthook.model import Severity
 from agenthook.rules import unicode
 
 Verdict = tuple[Severity | None, str]
 
-_SECRET_SOURCE = re.compile(
+_SECRET_SOURCE = lazyre.compile(
     r"(?:^|[\s'\"@=(<`/])(?:\.env(?:\.[\w.-]+)?\b|\.netrc\b|\.npmrc\b|\.pypirc\b|\.git-credentials\b"
     r"|id_(?:rsa|dsa|ecdsa|ed25519)\b|\.pem\b)"
     r"|~/\.ssh\b|\.aws/credentials|\.kube/config|\.docker/config\.json|\.config/gh/|\.config/gcloud"
@@ -19,7 +20,7 @@ _SECRET_SOURCE = re.compile(
     r"|\$\{?\w*(?:TOKEN|SECRET|PASSWORD|API_KEY|APIKEY|PRIVATE_KEY)\w*\}?",
     re.IGNORECASE,
 )
-_RULE_TOKEN = re.compile(r"[A-Za-z_]\w*(?:\([^()]{0,400}\))?")
+_RULE_TOKEN = lazyre.compile(r"[A-Za-z_]\w*(?:\([^()]{0,400}\))?")
 
 
 def escalation(name: str, text: str, severity: Severity, detail: str) -> tuple[Severity, str]:
@@ -67,7 +68,7 @@ _OFFICIAL_INSTALLERS = (
     "install.determinate.systems/nix", "nixos.org/nix/install", "ollama.com/install", "cli.github.com/",
     "raw.githubusercontent.com/helm/helm/", "get.jetify.com/devbox", "opencode.ai/install", "cursor.com/install",
 )
-_URL = re.compile(r"https?://([^\s'\"`|;)<>]{1,400})", re.IGNORECASE)
+_URL = lazyre.compile(r"https?://([^\s'\"`|;)<>]{1,400})", re.IGNORECASE)
 
 
 def _official(location: str) -> bool:

@@ -21,17 +21,18 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+from agenthook import lazyre
 from agenthook.model import Severity
 from agenthook.normalize import normalize, printable
 
 Verdict = tuple[Severity | None, str]
 
-_TAG_RUN = re.compile("[\U000e0000-\U000e007f]+")
+_TAG_RUN = lazyre.compile("[\U000e0000-\U000e007f]+")
 _BLACK_FLAG = "\U0001f3f4"
 _CANCEL_TAG = "\U000e007f"
-_BIDI_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_BIDI_MARKS = re.compile("[\u200e\u200f\u061c]")
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
+_BIDI_OVERRIDES = lazyre.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI_MARKS = lazyre.compile("[\u200e\u200f\u061c]")
+_RTL = lazyre.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
 _KEYCAP = "\u20e3"
 _VS16 = "\ufe0f"
 _SNIPPET = 24
@@ -41,17 +42,17 @@ _MAX_STRETCH = 8192
 _MAX_HITS = 256
 
 
-_JOINING_SCRIPT = re.compile(  # words that use ZWJ/ZWNJ to control letter joining: Arabic, Persian, Indic, ...
+_JOINING_SCRIPT = lazyre.compile(  # words that use ZWJ/ZWNJ to control letter joining: Arabic, Persian, Indic, ...
     "[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufefc\u0900-\u0dff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\ua8e0-\ua8ff"
     "\U00011000-\U000111ff]")
-_WORD_BREAK_SCRIPT = re.compile(  # scripts written without spaces, where ZWSP marks word boundaries
+_WORD_BREAK_SCRIPT = lazyre.compile(  # scripts written without spaces, where ZWSP marks word boundaries
     "[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u1950-\u19df\u1a20-\u1aaf]")
-_EMOJI = re.compile(  # a code point that is, or continues, an emoji (skin tones, VS16 and keycaps included)
+_EMOJI = lazyre.compile(  # a code point that is, or continues, an emoji (skin tones, VS16 and keycaps included)
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2300-\u23ff\u2b00-\u2bff\u2190-\u21ff\ufe0f\u20e3]")
-_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
-_HANGUL_JAMO = re.compile("[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
-_MONGOLIAN = re.compile("[\u1800-\u18af]")
-_KHMER = re.compile("[\u1780-\u17ff]")
+_IDEOGRAPH = lazyre.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_HANGUL_JAMO = lazyre.compile("[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
+_MONGOLIAN = lazyre.compile("[\u1800-\u18af]")
+_KHMER = lazyre.compile("[\u1780-\u17ff]")
 
 
 def _is(pattern: re.Pattern[str], ch: str) -> bool:
@@ -146,7 +147,7 @@ def _invisible_allowed(text: str, i: int) -> bool:
     return False
 
 
-_INVISIBLE = re.compile(
+_INVISIBLE = lazyre.compile(
     "[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2064\u206a-\u206f\u3164"
     "\ufeff\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0080-\U000e00ff\U000e01f0-\U000e0fff]"
 )
@@ -177,7 +178,7 @@ def invisible_characters(match: re.Match[str] | None, text: str) -> Verdict | No
     return None, _summary(hits, text, "An invisible character hides inside the text")
 
 
-_SELECTOR = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+_SELECTOR = lazyre.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
 
 def _selector_allowed(text: str, i: int) -> bool:
@@ -278,14 +279,14 @@ def hidden_meaning(match: re.Match[str] | None, text: str) -> Verdict | None:
 
 # --- HTML comments ---------------------------------------------------------------------------------------
 
-_FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
+_FENCE = lazyre.compile(r"^\s{0,3}(?:```|~~~)")
 _OPEN, _CLOSE = "<!--", "-->"
-_CODE_SPAN = re.compile(r"`+[^`\n]*`+")
-_LINK_COMMENT = re.compile(r"^\s{0,3}\[(?://|comment|_)\]:\s*(?:#|<>)\s*[(\"']?(.*?)[)\"']?\s*$", re.IGNORECASE)
+_CODE_SPAN = lazyre.compile(r"`+[^`\n]*`+")
+_LINK_COMMENT = lazyre.compile(r"^\s{0,3}\[(?://|comment|_)\]:\s*(?:#|<>)\s*[(\"']?(.*?)[)\"']?\s*$", re.IGNORECASE)
 _NAMED = (r"(?:claude|copilot|cursor|gemini|codex|chatgpt|gpt-?\d[\w.-]*|windsurf|cascade|cline|aider|devin|junie"
           r"|kiro|amazon\s+q|jules|openhands)")
 _GENERIC = r"(?:(?:the\s+)?(?:ai|assistant|agent|llm)s?|ai\s+(?:agents?|assistants?|models?)|language\s+models?)"
-_ADDRESSED = re.compile(
+_ADDRESSED = lazyre.compile(
     rf"\b(?:note|message|instructions?|reminder|directive|hint|memo)s?\s+(?:for|to)\s+(?:the\s+)?"
     rf"(?:{_NAMED}|{_GENERIC})(?:\s+only)?\s*[:\-—]"
     rf"|^[\s(\"'*_-]*(?:hey\s+|dear\s+|attention\s+)?(?:{_NAMED}|ai|assistant|agents?)\s*[:,]"
@@ -306,7 +307,7 @@ _ADDRESSED = re.compile(
     r"|analytics)\b[^.\n]{0,60}?https?://",
     re.IGNORECASE,
 )
-_ACTION = re.compile(
+_ACTION = lazyre.compile(
     r"https?://|\b(?:curl|wget|bash|zsh|sudo|chmod|eval|exec|npx|uvx|powershell|iex|base64|netcat|ncat|scp|rsync"
     r"|ssh)\b|\brm\s+-|\bsh\s+-c\b|\|\s*(?:ba|z)?sh\b"
     r"|(?:^|[.:;!]\s+|\b(?:also|then|and|always)\s+)(?:run|execute|send|upload|forward|post|add|insert|include|inject"
@@ -316,7 +317,7 @@ _ACTION = re.compile(
 # Comments that talk to tools or maintainers, not to agents: linters,
 # formatters, generators, licence headers, agenthook's own inline allowances,
 # TODO notes.
-_DIRECTIVE = re.compile(
+_DIRECTIVE = lazyre.compile(
     r"^\s*(?:markdownlint|prettier|eslint|textlint|cspell|spell-?checker|vale|mdformat|remark|lint|agenthook"
     r"|/?toc|omit\s+in\s+toc|more|end|start|begin|all-contributors|badge|spdx|copyright|license|@format"
     r"|@prettier|vibe-tools|stackedit|region|endregion|#region|#endregion|todo|fixme|xxx)\b",
