@@ -38,15 +38,18 @@ def write(out: str, *, err: bool = False) -> None:
 def judge(changes: Sequence[FileChange], policy: Policy) -> Result:
     """Findings of `changes` as `policy` sees them: disabled rules dropped,
     accepted findings set apart as suppressed, expired allow entries noted."""
-    from agenthook import engine, rules, suppress  # noqa: PLC0415 - rule loading only when there is something to judge
+    from agenthook import engine, suppress  # noqa: PLC0415 - rule loading only when there is something to judge
     from agenthook.report import Result  # noqa: PLC0415
-    from agenthook.structured import tamper  # noqa: PLC0415
     from agenthook.targets import AGENTHOOK_CONFIG  # noqa: PLC0415
 
     findings = engine.scan(changes) if changes else []
     # The engine skips deleted files, but deleting the policy file loosens it too.
-    findings += [f for c in changes if c.status == "D" and c.kind == AGENTHOOK_CONFIG
-                 for f in tamper.analyze(c, rules.load())]
+    deleted_policy = [c for c in changes if c.status == "D" and c.kind == AGENTHOOK_CONFIG]
+    if deleted_policy:
+        from agenthook import rules  # noqa: PLC0415
+        from agenthook.structured import tamper  # noqa: PLC0415
+
+        findings += [f for c in deleted_policy for f in tamper.analyze(c, rules.load())]
     verdict = suppress.apply(findings, changes, policy)
     return Result(findings=verdict.findings, policy=policy, files=len(changes), suppressed=verdict.suppressed,
                   unused_allow=verdict.unused_allow, expired=verdict.expired)

@@ -4,16 +4,17 @@ Parsing ~200 KB of TOML in pure Python costs a small commit's hook more than
 everything else it does; reading the same data as JSON costs a twentieth of
 that. The copy lives in the `__pycache__` directory beside the TOML files,
 like Python's own bytecode: whoever can write it can write the bytecode too,
-so it trusts no one new. It is named by a digest of the TOML bytes, so an
-edited or upgraded file never meets a stale copy, and a copy that cannot be
-read or written is simply not used.
+so it trusts no one new, and its name need only tell versions apart, not
+resist forgery: it is named by checksums and lengths of the TOML files (zlib's
+CRC-32, which costs no OpenSSL import), so an edited or upgraded file never
+meets a stale copy. A copy that cannot be read or written is simply not used.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,11 +33,11 @@ def load(paths: Sequence[str], name: str) -> list[dict[str, Any]]:
     for path in paths:
         with open(path, "rb") as handle:
             contents.append(handle.read())
-    digest = hashlib.sha256(_FORMAT)
+    key = _FORMAT
     for path, content in zip(paths, contents):
-        digest.update(b"\0%s\0%d\0" % (os.path.basename(path).encode(), len(content)) + content)
+        key += b"\0%s\0%d\0%08x" % (os.path.basename(path).encode(), len(content), zlib.crc32(content))
     cache_dir = os.path.join(os.path.dirname(paths[0]), "__pycache__")
-    cache = os.path.join(cache_dir, f"{name}.{digest.hexdigest()[:32]}.json")
+    cache = os.path.join(cache_dir, f"{name}.{zlib.crc32(key):08x}{len(key):x}.json")
     try:
         with open(cache, encoding="utf-8") as handle:
             data = json.load(handle)

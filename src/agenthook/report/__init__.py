@@ -1,7 +1,6 @@
 """Reports for people (text) and machines (json, sarif)."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from agenthook.model import Finding
@@ -40,6 +39,8 @@ class Result:
 def fingerprint(finding: Finding) -> str:
     """A finding's identity across commits: rule, path and the content of its
     line, never its line number, so moving a line keeps its fingerprint."""
+    import hashlib  # noqa: PLC0415 - only machine reports need it; a text report is on every commit's path
+
     content = squeeze(finding.text) or squeeze(finding.match)
     key = "\0".join((finding.rule.id, finding.path, content))
     return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
