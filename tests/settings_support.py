@@ -67,22 +67,18 @@ class Case:
     after: str
     blocks: frozenset[str] = frozenset()
     reports: frozenset[str] = frozenset()
-    in_patch: bool = True  # False: a bare patch cannot show it (a removed line's list is not in it)
 
     def __str__(self) -> str:
         return self.name
 
 
 def case(name: str, path: str, before: str | None, after: str, blocks: tuple[str, ...] = (),
-         reports: tuple[str, ...] = (), in_patch: bool = True) -> Case:
-    return Case(name, path, before, after, frozenset(blocks), frozenset(reports), in_patch)
+         reports: tuple[str, ...] = ()) -> Case:
+    return Case(name, path, before, after, frozenset(blocks), frozenset(reports))
 
 
 def check(mode: str, item: Case) -> list[Finding]:
     findings = scan(mode, item.path, item.before, item.after)
-    if mode == "patch" and not item.in_patch:
-        assert not blocking(findings) - item.blocks, findings
-        return findings
     found = blocking(findings)
     shown = [(f.rule.id, f.severity.label, f.line, f.detail) for f in findings]
     if item.blocks:
@@ -107,6 +103,20 @@ def staged_report(repo: Repo, path: str, before: str | None, after: str) -> dict
     repo.write(path, after)
     repo.git("add", "-A")
     run = agenthook("check-diff", "--staged", "--format", "json", cwd=repo.path)
+    assert run.code in (0, 1), run.err
+    report: dict[str, Any] = json.loads(run.out)
+    assert report["blocked"] is (run.code == 1)
+    return report
+
+
+def staged_or_patch(repo: Repo, mode: str) -> dict[str, Any]:
+    """The JSON report on what is staged: read by `check-diff --staged` (full
+    texts) or, with mode "patch", from `git diff --cached` on standard input."""
+    if mode == "staged":
+        run = agenthook("check-diff", "--staged", "--format", "json", cwd=repo.path)
+    else:
+        patch = repo.git("diff", "--cached").encode("utf-8", "surrogateescape")
+        run = agenthook("check-diff", "-", "--format", "json", cwd=repo.path, stdin=patch)
     assert run.code in (0, 1), run.err
     report: dict[str, Any] = json.loads(run.out)
     assert report["blocked"] is (run.code == 1)

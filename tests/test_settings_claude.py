@@ -68,18 +68,17 @@ CASES = [
     case("allow-read-secrets", SETTINGS, B, allow("Read(~/.ssh/**)"), blocks=("AH101",)),
     # deny and ask: tightening never blocks, loosening is an expansion
     case("deny-added", SETTINGS, B, deny("Read(./.env)", "Bash(curl:*)", "Bash(wget:*)", "Read(./secrets/**)")),
-    # (a bare patch shows removed lines without the list they were in)
-    case("deny-of-env-file-removed", SETTINGS, B, deny("Bash(curl:*)"), blocks=("AH110",), in_patch=False),
-    case("deny-of-curl-removed-warns", SETTINGS, B, deny("Read(./.env)"), reports=("AH110",), in_patch=False),
-    case("deny-loosened", SETTINGS, B, deny("Read(./.env)", "Bash(curl -X POST:*)"), reports=("AH110",),
-         in_patch=False),
+    # (a bare patch places a removed entry by the list its hunk shows)
+    case("deny-of-env-file-removed", SETTINGS, B, deny("Bash(curl:*)"), blocks=("AH110",)),
+    case("deny-of-curl-removed-warns", SETTINGS, B, deny("Read(./.env)"), reports=("AH110",)),
+    case("deny-loosened", SETTINGS, B, deny("Read(./.env)", "Bash(curl -X POST:*)"), reports=("AH110",)),
     case("deny-removed-with-an-allow-added", SETTINGS, B,
          edit({"permissions": {"allow": [*BASE["permissions"]["allow"], "Bash(npm run lint)"],
-                               "deny": ["Read(./.env)"]}}), blocks=("AH110",), in_patch=False),
+                               "deny": ["Read(./.env)"]}}), blocks=("AH110",)),
     case("allow-removed", SETTINGS, B, edit({"permissions": {"allow": ["Bash(git log:*)"]}})),
     case("deny-removed-under-bypass", SETTINGS, B,
          edit({"permissions": {"defaultMode": "bypassPermissions", "deny": ["Read(./.env)"]}}),
-         blocks=("AH102", "AH110"), in_patch=False),
+         blocks=("AH102", "AH110")),
     case("ask-added", SETTINGS, B, edit({"permissions": {"ask": ["Bash(git push:*)"]}})),
     # modes and guards
     case("bypass-mode", SETTINGS, B, edit({"permissions": {"defaultMode": "bypassPermissions"}}),
@@ -88,7 +87,7 @@ CASES = [
          reports=("AH102",)),
     case("plan-and-dont-ask-modes", SETTINGS, B, edit({"permissions": {"defaultMode": "dontAsk"}})),
     case("bypass-guard-removed", SETTINGS, edit({"permissions": {"disableBypassPermissionsMode": "disable"}}), B,
-         reports=("AH110",), in_patch=False),
+         reports=("AH110",)),
     case("skip-bypass-prompt", SETTINGS, B, edit({"skipDangerousModePermissionPrompt": True}), reports=("AH102",)),
     # directories outside the repository
     case("additional-directory-home", SETTINGS, B, edit({"permissions": {"additionalDirectories": ["~/"]}}),

@@ -168,6 +168,9 @@ def scan_change(change: FileChange, catalogue: Catalogue) -> Iterator[Finding]:
     from agenthook.structured import settings  # noqa: PLC0415
 
     if change.status == "D":
+        # Deleting a settings file removes its deny rules and guards too.
+        if change.kind in STRUCTURED_KINDS:
+            yield from settings.deleted(change, catalogue)
         return
     special_findings = list(special.check(change, catalogue))
     yield from special_findings

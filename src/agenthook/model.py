@@ -56,6 +56,11 @@ class FileChange:
     `added` holds only the lines the change adds. `new_lines` holds every line of
     the new file the source showed (context and added), so that rules can read
     the surroundings of an added line even when the full texts are unknown.
+    `old_lines` is the same for the old file (context and removed lines, by
+    their old numbers), so that a removed settings entry can be placed in its
+    list; `removed_at` maps each removed line's old number to the line of the
+    new file where it stood (the line replacing it, or else the one before),
+    where a report about its removal points.
     """
 
     path: str
@@ -64,6 +69,8 @@ class FileChange:
     added: list[AddedLine] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     new_lines: dict[int, str] = field(default_factory=dict)
+    old_lines: dict[int, str] = field(default_factory=dict)
+    removed_at: dict[int, int] = field(default_factory=dict)
     old_text: str | None = None
     new_text: str | None = None
     old_path: str | None = None

@@ -13,18 +13,26 @@ from collections.abc import Iterable
 INSTRUCTIONS = "instructions"
 CLAUDE_PROMPT = "claude-prompt"
 CLAUDE_SETTINGS = "claude-settings"
+CLAUDE_PLUGIN = "claude-plugin"
 MCP_CONFIG = "mcp-config"
 VSCODE_SETTINGS = "vscode-settings"
 CURSOR_SETTINGS = "cursor-settings"
 CODEX_CONFIG = "codex-config"
 GEMINI_SETTINGS = "gemini-settings"
+ZED_SETTINGS = "zed-settings"
+AMAZONQ_AGENT = "amazonq-agent"
 AGENTHOOK_CONFIG = "agenthook-config"
 DOTENV = "dotenv"
+HOOK_SCRIPT = "hook-script"
 
 MARKDOWN_KINDS = frozenset({INSTRUCTIONS, CLAUDE_PROMPT})
-JSON_KINDS = frozenset({CLAUDE_SETTINGS, MCP_CONFIG, VSCODE_SETTINGS, CURSOR_SETTINGS, GEMINI_SETTINGS})
+JSON_KINDS = frozenset({CLAUDE_SETTINGS, CLAUDE_PLUGIN, MCP_CONFIG, VSCODE_SETTINGS, CURSOR_SETTINGS, GEMINI_SETTINGS,
+                        ZED_SETTINGS, AMAZONQ_AGENT})
 STRUCTURED_KINDS = JSON_KINDS | {CODEX_CONFIG, AGENTHOOK_CONFIG}
-ALL_KINDS = MARKDOWN_KINDS | STRUCTURED_KINDS | {DOTENV}
+# Programs that settings run on their own (hook scripts): read by the rules
+# about commands, not by those about prose addressed to a model.
+SCRIPT_KINDS = frozenset({HOOK_SCRIPT})
+ALL_KINDS = MARKDOWN_KINDS | STRUCTURED_KINDS | SCRIPT_KINDS | {DOTENV}
 
 # (glob, kind); globs are matched against the lower-cased path. "**/" means any
 # depth, including the root. The first match wins.
@@ -39,6 +47,7 @@ DEFAULT_TARGETS: tuple[tuple[str, str], ...] = (
     ("**/.claude/agents/**", CLAUDE_PROMPT),
     ("**/.claude/skills/**", CLAUDE_PROMPT),
     ("**/.claude/output-styles/**", CLAUDE_PROMPT),
+    ("**/.claude/hooks/**", HOOK_SCRIPT),
     ("**/.claude/rules/**", INSTRUCTIONS),
     ("**/.claude/claude.md", INSTRUCTIONS),
     ("**/.mcp.json", MCP_CONFIG),
@@ -49,7 +58,10 @@ DEFAULT_TARGETS: tuple[tuple[str, str], ...] = (
     ("**/.kiro/settings/mcp.json", MCP_CONFIG),
     ("**/.roo/mcp.json", MCP_CONFIG),
     ("**/.junie/mcp/mcp.json", MCP_CONFIG),
+    ("**/.kilocode/mcp.json", MCP_CONFIG),
     ("**/gemini-extension.json", MCP_CONFIG),
+    ("**/.claude-plugin/plugin.json", CLAUDE_PLUGIN),
+    ("**/hooks/hooks.json", CLAUDE_PLUGIN),
     ("**/.vscode/settings.json", VSCODE_SETTINGS),
     ("**/*.code-workspace", VSCODE_SETTINGS),
     ("**/.cursor/permissions.json", CURSOR_SETTINGS),
@@ -58,16 +70,25 @@ DEFAULT_TARGETS: tuple[tuple[str, str], ...] = (
     ("**/.cursor/hooks.json", CURSOR_SETTINGS),
     ("**/.codex/config.toml", CODEX_CONFIG),
     ("**/.gemini/settings.json", GEMINI_SETTINGS),
+    ("**/.zed/settings.json", ZED_SETTINGS),
+    ("**/.amazonq/cli-agents/*.json", AMAZONQ_AGENT),
     ("**/.gemini/.env", DOTENV),
     ("**/.gemini/system.md", INSTRUCTIONS),
+    ("**/.gemini/commands/**", INSTRUCTIONS),
     ("**/.cursor/rules/**", INSTRUCTIONS),
     ("**/.windsurf/rules/**", INSTRUCTIONS),
     ("**/.windsurf/workflows/**", INSTRUCTIONS),
     ("**/.clinerules/**", INSTRUCTIONS),
-    ("**/.roo/rules/**", INSTRUCTIONS),
+    ("**/.roo/**", INSTRUCTIONS),
+    ("**/.roomodes", INSTRUCTIONS),
+    ("**/.kilocode/**", INSTRUCTIONS),
     ("**/.amazonq/rules/**", INSTRUCTIONS),
     ("**/.kiro/steering/**", INSTRUCTIONS),
+    ("**/.kiro/hooks/**", INSTRUCTIONS),
     ("**/.continue/rules/**", INSTRUCTIONS),
+    ("**/.continue/prompts/**", INSTRUCTIONS),
+    ("**/.continue/config.yaml", INSTRUCTIONS),
+    ("**/.continue/mcpservers/*.yaml", INSTRUCTIONS),
     ("**/.junie/guidelines.md", INSTRUCTIONS),
     ("**/.github/copilot-instructions.md", INSTRUCTIONS),
     ("**/.github/instructions/**", INSTRUCTIONS),
@@ -83,6 +104,9 @@ DEFAULT_TARGETS: tuple[tuple[str, str], ...] = (
     ("**/.cursorrules", INSTRUCTIONS),
     ("**/.windsurfrules", INSTRUCTIONS),
     ("**/.clinerules", INSTRUCTIONS),
+    ("**/.rules", INSTRUCTIONS),
+    ("conventions.md", INSTRUCTIONS),
+    (".aider.conf.yml", INSTRUCTIONS),
 )
 
 
@@ -104,17 +128,60 @@ def _glob_regex(glob: str) -> str:
     return "".join(parts)
 
 
+def _requirement(glob: str) -> tuple[str, str] | None:
+    """Something every path `glob` matches has, cheap to test on a path:
+    ("name", n) its file name is n, ("dir", d) one of its directories is d,
+    ("suffix", s) its file name ends with s; None when the glob promises none.
+
+    A literal segment is a whole path component: `*` stops at `/`, and `**/`
+    stands for nothing or for directories ending in `/`, unless `**` shares
+    its segment with other text (`a**/b` also matches `ab`)."""
+    segments = glob.split("/")
+    if any("**" in s and s != "**" for s in segments):
+        return None
+    literal = ["*" not in s and "?" not in s for s in segments]
+    if literal[-1]:
+        return "name", segments[-1]
+    directory = next((s for s, is_literal in zip(segments[:-1], literal) if is_literal), None)
+    if directory is not None:
+        return "dir", directory
+    last = segments[-1]
+    if last.startswith("*") and len(last) > 1 and "*" not in last[1:] and "?" not in last:
+        return "suffix", last[1:]
+    return None
+
+
 class Targets:
-    """Path patterns to file kinds, compiled into one alternation per kind."""
+    """Path patterns to file kinds, compiled into one alternation.
+
+    Most paths of a push are not agent files; a prefilter on file names and
+    directory names every pattern needs answers those without the regex, so
+    classifying a path costs about a microsecond unless it might be watched."""
 
     def __init__(self, patterns: Iterable[tuple[str, str]] = DEFAULT_TARGETS) -> None:
         self.patterns = tuple(patterns)
         alternatives = [f"(?P<k{i}>{_glob_regex(g.lower())})" for i, (g, _) in enumerate(self.patterns)]
         self._regex = re.compile("^(?:" + "|".join(alternatives) + ")$", re.DOTALL)
+        needs = [_requirement(g.lower()) for g, _ in self.patterns]
+        self._always = None in needs
+        found = [need for need in needs if need is not None]
+        self._names = frozenset(value for what, value in found if what == "name")
+        self._dirs = frozenset(value for what, value in found if what == "dir")
+        self._suffixes = tuple(value for what, value in found if what == "suffix")
+
+    def _may_match(self, key: str) -> bool:
+        """False only for a path no pattern can match (the prefilter)."""
+        if self._always:
+            return True
+        head, _, name = key.rpartition("/")
+        return (name in self._names or name.endswith(self._suffixes)
+                or (bool(head) and not self._dirs.isdisjoint(head.split("/"))))
 
     def kind_of(self, path: str) -> str | None:
         """The kind of agent file at `path`, or None for every other file."""
-        key = unicodedata.normalize("NFC", path).lower()
+        key = (path if path.isascii() else unicodedata.normalize("NFC", path)).lower()
+        if not self._may_match(key):
+            return None
         match = self._regex.match(key)
         if match is None:
             return None

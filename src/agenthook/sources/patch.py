@@ -196,12 +196,31 @@ def _unidiff(lines: list[str], what: str) -> unidiff.PatchSet:
 
 def _fill(change: FileChange, patched: unidiff.PatchedFile) -> None:
     for hunk in patched:
+        last_new = hunk.target_start - 1  # the new file's line before the hunk's first
+        removed: list[int] = []  # removed lines not yet placed in the new file
         for line in hunk:
+            text = _content(line.value)
+            if line.is_removed:
+                change.removed.append(text)
+                change.old_lines[line.source_line_no] = text
+                removed.append(line.source_line_no)
+                continue
+            if not (line.is_added or line.is_context):
+                continue  # "\ No newline at end of file"
+            if removed:
+                _place_removed(change, removed, line.target_line_no if line.is_added else last_new)
             if line.is_added:
-                text = _content(line.value)
                 change.added.append(AddedLine(line.target_line_no, text))
-                change.new_lines[line.target_line_no] = text
-            elif line.is_context:
-                change.new_lines[line.target_line_no] = _content(line.value)
-            elif line.is_removed:
-                change.removed.append(_content(line.value))
+            else:
+                change.old_lines[line.source_line_no] = text
+            change.new_lines[line.target_line_no] = text
+            last_new = line.target_line_no
+        _place_removed(change, removed, last_new)
+
+
+def _place_removed(change: FileChange, removed: list[int], at: int) -> None:
+    """Removed lines stood where the lines replacing them are, or else after
+    the line before them."""
+    for number in removed:
+        change.removed_at[number] = max(at, 1)
+    removed.clear()

@@ -168,9 +168,12 @@ def _sandbox(doc: Doc, d: Delta) -> Iterator[Finding]:
 
 def _approves_after(doc: Doc) -> bool:
     """Whether the new settings approve on their own what a removed deny
-    stopped: bypass mode, or allow rules added in the same change."""
+    stopped: bypass mode (in a patch, one the change sets where the hunk does
+    not show `permissions`), or allow rules added in the same change."""
     return doc.at(("permissions", "defaultMode")) == "bypassPermissions" or any(
-        d.added and d.in_list("permissions", "allow") for d in doc.deltas)
+        d.added and (d.in_list("permissions", "allow")
+                     or (d.key == "defaultMode" and d.within("permissions") and d.new == "bypassPermissions"))
+        for d in doc.deltas)
 
 
 def _protective_removed(doc: Doc, d: Delta) -> Iterator[Finding]:

@@ -105,16 +105,22 @@ def _is_scalar(value: Any) -> bool:
     return not isinstance(value, (dict, list))
 
 
-def diff(old: Any, new: Any, lines: Mapping[Path, int], path: Path = ()) -> Iterator[Delta]:
-    """Leaves of `new` that are not in `old`, and leaves of `old` that are gone."""
+def diff(old: Any, new: Any, lines: Mapping[Path, int], path: Path = (),
+         old_lines: Mapping[Path, int] | None = None) -> Iterator[Delta]:
+    """Leaves of `new` that are not in `old`, and leaves of `old` that are gone.
+
+    A new or changed leaf is placed at its line in the new file, a removed one
+    at its container's line there; given `old_lines` (a deleted file, which
+    has no new line to point at), a removed leaf is placed at its own line in
+    the old file."""
     line = lines.get(path, 1)
     if isinstance(new, dict):
         before = old if isinstance(old, dict) else {}
         for key, value in new.items():
-            yield from diff(before.get(key, MISSING), value, lines, path + (key,))
+            yield from diff(before.get(key, MISSING), value, lines, path + (key,), old_lines)
         for key, value in before.items():
             if key not in new:
-                yield from _removed(value, path + (key,), line)
+                yield from _removed(value, path + (key,), line, old_lines)
     elif isinstance(new, list):
         before = old if isinstance(old, list) else []
         known = Counter(_canon(v) for v in before)
@@ -127,29 +133,36 @@ def diff(old: Any, new: Any, lines: Mapping[Path, int], path: Path = ()) -> Iter
                 yield Delta(path + (index,), MISSING, value, lines.get(path + (index,), line))
             else:
                 counterpart = before[index] if index < len(before) and type(before[index]) is type(value) else MISSING
-                yield from diff(counterpart, value, lines, path + (index,))
+                yield from diff(counterpart, value, lines, path + (index,), old_lines)
         new_items = Counter(_canon(v) for v in new)
         for index, value in enumerate(before):
             canon = _canon(value)
             if new_items[canon]:
                 new_items[canon] -= 1
-            elif _is_scalar(value):
-                yield Delta(path + (index,), value, MISSING, line)
             else:
-                yield from _removed(value, path + (index,), line)
+                yield from _removed(value, path + (index,), line, old_lines)
     elif old is MISSING or type(old) is not type(new) or old != new:
         yield Delta(path, old, new, line)
 
 
-def _removed(value: Any, path: Path, line: int) -> Iterator[Delta]:
+def _removed(value: Any, path: Path, line: int, old_lines: Mapping[Path, int] | None) -> Iterator[Delta]:
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _removed(item, path + (key,), line)
+            yield from _removed(item, path + (key,), line, old_lines)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _removed(item, path + (index,), line)
+            yield from _removed(item, path + (index,), line, old_lines)
     else:
-        yield Delta(path, value, MISSING, line)
+        yield Delta(path, value, MISSING, line if old_lines is None else _nearest(old_lines, path))
+
+
+def _nearest(lines: Mapping[Path, int], path: Path) -> int:
+    """The line of `path`, or of its nearest ancestor the map knows (a TOML
+    map has no lines for array elements)."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return 1
 
 
 # ---------------------------------------------------------------------------
@@ -162,8 +175,9 @@ class Fragments:
 
     `tree` holds every member on a visible line at its (partial) path, with
     array positions counted from the first element the hunk shows; `lines`
-    maps those paths to lines; `deltas` are the members on added lines;
-    `unread` the added lines that are not members (scanned as plain text).
+    maps those paths to lines; `deltas` are the members on added lines,
+    and those on removed lines whose container the hunk names; `unread` the
+    added lines that are not members (scanned as plain text).
     """
 
     tree: dict[Any, Any] = field(default_factory=dict)
@@ -173,10 +187,10 @@ class Fragments:
     added_lines: frozenset[int] = frozenset()
 
 
-def _runs(change: FileChange) -> list[list[int]]:
+def _runs(lines: Mapping[int, str]) -> list[list[int]]:
     """Runs of consecutive visible line numbers (one per hunk, roughly)."""
     runs: list[list[int]] = []
-    for n in sorted(change.new_lines):
+    for n in sorted(lines):
         if runs and runs[-1][-1] == n - 1:
             runs[-1].append(n)
         else:
@@ -239,7 +253,7 @@ def json_fragments(change: FileChange) -> Fragments:
     added = {a.number for a in change.added}
     removed = Counter(_fragment_key(r) for r in change.removed)
     frags = Fragments(added_lines=frozenset(added))
-    for run in _runs(change):
+    for run in _runs(change.new_lines):
         texts = [change.new_lines.get(n, "") for n in run]
         indexer = _Indexer()
         for index, number in enumerate(run):
@@ -269,7 +283,36 @@ def json_fragments(change: FileChange) -> Fragments:
                 removed[key] -= 1  # the same member, re-punctuated (a comma added after it)
                 continue
             frags.deltas.extend(Delta(p, MISSING, leaf, number, partial=True) for p, leaf in leaves)
+    frags.deltas.extend(_removed_members(change))
     return frags
+
+
+def _removed_members(change: FileChange) -> Iterator[Delta]:
+    """Members on removed lines, read in the old file's hunk lines (context and
+    removed) as added ones are in the new file's, placed at the new line they
+    followed. Only a member whose key or list the hunk names is one: a bare
+    string under a list opened above the hunk may be an allow rule as well as
+    a deny rule. A member the change adds again (moved, or re-punctuated) is
+    not removed."""
+    again = Counter(_fragment_key(a.text) for a in change.added)
+    for run in _runs(change.old_lines):
+        texts = [change.old_lines[n] for n in run]
+        indexer = _Indexer()
+        for index, number in enumerate(run):
+            _, value = jsonloc.line_member(texts[index])
+            guessed = jsonloc.guess_path(texts, index) if value is not jsonloc.UNKNOWN else ()
+            if not guessed or _is_root(run, texts, index, guessed):
+                continue
+            path = indexer.concrete(guessed)
+            if number not in change.removed_at or value is jsonloc.OPEN:
+                continue
+            key = _fragment_key(texts[index])
+            if again[key]:
+                again[key] -= 1
+                continue
+            for leaf_path, leaf in _leaves(value, path):
+                if any(isinstance(p, str) for p in leaf_path):
+                    yield Delta(leaf_path, leaf, MISSING, change.removed_at[number], partial=True)
 
 
 def _is_root(run: list[int], texts: list[str], index: int, guessed: tuple[Any, ...]) -> bool:
@@ -319,7 +362,7 @@ def _toml_key_parts(text: str) -> tuple[str, ...] | None:
 def toml_fragments(change: FileChange) -> Fragments:
     added = {a.number for a in change.added}
     frags = Fragments(added_lines=frozenset(added))
-    for run in _runs(change):
+    for run in _runs(change.new_lines):
         table: tuple[str, ...] = ()
         index = 0
         while index < len(run):

@@ -70,14 +70,20 @@ class Doc:
         """In patch mode: whether the line of `path` is one the patch adds."""
         return path in self.lines and self.lines[path] in self.added_lines
 
+    @property
+    def _deleted(self) -> bool:
+        return self.change.status == "D"
+
     @functools.cached_property
     def _text_lines(self) -> list[str]:
-        return self.change.new_text.split("\n") if self.change.new_text is not None else []
+        """The file the lines count in: the new one, or the old one of a deleted file."""
+        text = self.change.old_text if self._deleted else self.change.new_text
+        return text.split("\n") if text is not None else []
 
     def text(self, line: int) -> str:
         if 0 < line <= len(self._text_lines):
             return self._text_lines[line - 1].strip()
-        return self.change.new_lines.get(line, "").strip()
+        return (self.change.old_lines if self._deleted else self.change.new_lines).get(line, "").strip()
 
     def finding(self, rule_id: str, line: int, detail: str, severity: Severity | None = None,
                 match: str = "") -> Finding:

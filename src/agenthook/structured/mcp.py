@@ -90,6 +90,16 @@ def _changed(doc: Doc, path: Path, after: dict[str, Any]) -> tuple[bool, bool, A
     return before != after, False, before
 
 
+def _flat(server: Any) -> Any:
+    """Zed's older form keeps the launch in a `command` object (`path`, `args`,
+    `env`); it is read as the flat form every other agent writes."""
+    command = server.get("command") if isinstance(server, dict) else None
+    if not isinstance(command, dict):
+        return server
+    return {**server, "command": command.get("path"), "args": command.get("args", server.get("args")),
+            "env": command.get("env", server.get("env"))}
+
+
 def servers(doc: Doc) -> Iterator[Server]:
     """The servers a change adds or modifies."""
     anywhere = doc.partial and doc.change.kind == targets.MCP_CONFIG
@@ -102,7 +112,7 @@ def servers(doc: Doc) -> Iterator[Server]:
         changed, new, before = _changed(doc, path, after)
         if changed:
             name = next((str(p) for p in reversed(path) if isinstance(p, str)), "(unnamed)")
-            yield Server(name, path, after, before, new)
+            yield Server(name, path, _flat(after), _flat(before), new)
 
 
 def argv_of(server: dict[str, Any]) -> list[str]:

@@ -304,3 +304,128 @@ def cursor(doc: Doc) -> Iterator[Finding]:
         yield from hooks.analyze(doc)
     else:
         yield from _run(doc, _CURSOR_ADDED.get(doc.basename, ()))
+
+
+# ---------------------------------------------------------------------------
+# Zed (`.zed/settings.json`): `agent.tool_permissions` (v0.224+) and the older
+# `agent.always_allow_tool_actions`. Its MCP servers (`context_servers`) go
+# through `mcp`.
+
+_ZED_LISTS = ("always_allow", "always_deny", "always_confirm")
+
+
+def _zed_permission(d: Delta) -> bool:
+    """A leaf of `agent.tool_permissions`; a hunk that does not show that key
+    is given the benefit of the doubt (the names below it are Zed's own)."""
+    return "tool_permissions" in d.keys or d.partial
+
+
+def _zed_tool(d: Delta) -> str | None:
+    """The tool a `tool_permissions.tools.<tool>` leaf configures; None for the
+    global settings."""
+    keys = d.keys
+    if "tools" in keys[:-1]:
+        return keys[keys.index("tools") + 1]
+    listed = next((k for k in _ZED_LISTS if k in keys), None)
+    if listed is not None:
+        at = keys.index(listed)
+        return keys[at - 1] if at and keys[at - 1] != "tool_permissions" else None
+    if d.partial and d.parent and d.parent[-1] != "tool_permissions":
+        return d.parent[-1]
+    return None
+
+
+def _zed_default(doc: Doc, d: Delta) -> Iterator[Finding]:
+    if d.new != "allow":
+        return
+    tool = _zed_tool(d)
+    if tool is None:
+        yield doc.finding("AH102", d.line, "`tool_permissions.default: allow` runs every tool call of Zed's agent, "
+                                           "terminal commands included, without asking.", Severity.CRITICAL, "default")
+    elif tool == "terminal":
+        yield doc.finding("AH102", d.line, "The terminal tool's `default: allow` runs every command without asking.",
+                          Severity.CRITICAL, tool)
+    else:
+        yield doc.finding("AH102", d.line, f"The `{tool}` tool's `default: allow` runs it without asking.",
+                          Severity.MEDIUM, tool)
+
+
+def _zed_always_allow(doc: Doc, d: Delta) -> Iterator[Finding]:
+    """A terminal `always_allow` pattern is a regex searched in the command line."""
+    if isinstance(d.new, str) and _zed_tool(d) == "terminal":
+        yield from _grant(doc, d, grants.judge_terminal_pattern(f"/{d.new}/"))
+
+
+def _zed_guard_removed(doc: Doc, d: Delta) -> Iterator[Finding]:
+    if isinstance(d.old, str):
+        listed = next(k for k in _ZED_LISTS if k in d.keys)
+        yield doc.finding("AH110", d.line, f"`{d.old}` was removed from the `{_zed_tool(d) or 'agent'}` tool's "
+                                           f"`{listed}`: what it stopped may run again.", Severity.MEDIUM, d.old)
+
+
+_ZED_ADDED: Table = (
+    (lambda d: d.key == "always_allow_tool_actions",
+     _flag(True, "AH102", Severity.CRITICAL, "runs every tool call of Zed's agent, terminal commands included, "
+                                             "without asking")),
+    (lambda d: d.key == "default" and _zed_permission(d), _zed_default),
+    (lambda d: "always_allow" in d.keys and _zed_permission(d), _zed_always_allow),
+)
+_ZED_REMOVED: Table = (
+    (lambda d: any(k in d.keys for k in _ZED_LISTS[1:]) and _zed_permission(d), _zed_guard_removed),
+)
+
+
+def zed(doc: Doc) -> Iterator[Finding]:
+    yield from _run(doc, _ZED_ADDED, _ZED_REMOVED)
+
+
+# ---------------------------------------------------------------------------
+# Amazon Q Developer custom agents (`.amazonq/cli-agents/*.json`). Their
+# `mcpServers` and `hooks` go through `mcp` and `hooks`.
+
+# Built-in tools by what approving them in advance lets run: (severity, what).
+_Q_TOOLS: dict[str, tuple[Severity, str]] = {
+    "*": (Severity.CRITICAL, "every tool, shell commands included"),
+    "@builtin": (Severity.CRITICAL, "every built-in tool, shell commands included"),
+    "execute_bash": (Severity.CRITICAL, "any shell command"),
+    "use_aws": (Severity.HIGH, "any AWS API call (deletions and terminations included)"),
+    "fs_write": (Severity.MEDIUM, "any file edit"),
+}
+
+
+def _q_allowed_tool(doc: Doc, d: Delta) -> Iterator[Finding]:
+    """A tool in `allowedTools` runs without a prompt; `@server` names every
+    tool of an MCP server, `@server/tool` one of them (narrow)."""
+    tool = str(d.new).strip()
+    judged = _Q_TOOLS.get(tool)
+    if judged is None and tool.startswith("@") and "/" not in tool.rstrip("/*"):
+        judged = Severity.MEDIUM, f"every tool of the MCP server `{tool.strip('@/*')}`"
+    if judged is not None:
+        yield doc.finding("AH101", d.line, f"`allowedTools` entry `{tool}` lets the agent use {judged[1]} without "
+                                           "asking.", judged[0], tool)
+
+
+def _q_command(doc: Doc, d: Delta) -> Iterator[Finding]:
+    """`allowedCommands` entries are regexes anchored at both ends."""
+    if isinstance(d.new, str):
+        yield from _grant(doc, d, grants.judge_terminal_pattern(f"/^(?:{d.new})$/"))
+
+
+def _q_denied_removed(doc: Doc, d: Delta) -> Iterator[Finding]:
+    if isinstance(d.old, str):
+        yield doc.finding("AH110", d.line, f"`{d.old}` was removed from `deniedCommands`: the agent may run it again.",
+                          Severity.MEDIUM, d.old)
+
+
+_Q_ADDED: Table = (
+    (lambda d: d.in_list("allowedTools"), _q_allowed_tool),
+    (lambda d: d.in_list("toolsSettings", "execute_bash", "allowedCommands"), _q_command),
+    (lambda d: d.in_list("toolsSettings", "fs_write", "allowedPaths"), _directory("`fs_write.allowedPaths`", "write")),
+)
+_Q_REMOVED: Table = (
+    (lambda d: d.in_list("toolsSettings", "execute_bash", "deniedCommands"), _q_denied_removed),
+)
+
+
+def amazonq(doc: Doc) -> Iterator[Finding]:
+    yield from _run(doc, _Q_ADDED, _Q_REMOVED)

@@ -18,7 +18,7 @@ from typing import Any
 
 from agenthook import targets
 from agenthook.engine import Unit, text_units
-from agenthook.model import FileChange, Finding
+from agenthook.model import FileChange, Finding, Severity
 from agenthook.rules import Catalogue
 from agenthook.structured import claude, envvars, hooks, jsonloc, mcp, peers, tomlloc
 from agenthook.structured.delta import MISSING, Delta, diff, json_fragments, toml_fragments
@@ -42,6 +42,9 @@ ANALYZERS: dict[str, list[Analyzer]] = {
     targets.VSCODE_SETTINGS: [peers.vscode, mcp.analyze, envvars.analyze],
     targets.CURSOR_SETTINGS: [peers.cursor, envvars.analyze],
     targets.CODEX_CONFIG: [peers.codex, mcp.analyze, envvars.analyze],
+    targets.ZED_SETTINGS: [peers.zed, mcp.analyze, envvars.analyze],
+    targets.AMAZONQ_AGENT: [peers.amazonq, hooks.analyze, mcp.analyze, envvars.analyze],
+    targets.CLAUDE_PLUGIN: [hooks.analyze, mcp.analyze, envvars.analyze],
 }
 
 
@@ -68,7 +71,12 @@ def leaf_units(doc: Doc) -> list[Unit]:
     return units
 
 
-JSONC_PATHS = re.compile(r"(?:^|/)(?:\.vscode|\.cursor|\.gemini)/[^/]+$|\.code-workspace$", re.IGNORECASE)
+# Kinds whose broken file drops no protection, only what it would add (a
+# plugin's hooks and servers): a parse error there warns. `hooks/hooks.json`
+# is also a name other tools may use.
+_NOTHING_TO_DROP = frozenset({targets.CLAUDE_PLUGIN})
+
+JSONC_PATHS = re.compile(r"(?:^|/)(?:\.vscode|\.cursor|\.gemini|\.zed)/[^/]+$|\.code-workspace$", re.IGNORECASE)
 
 
 def _parse(change: FileChange, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
@@ -114,7 +122,8 @@ def _doc(change: FileChange, catalogue: Catalogue) -> tuple[Doc, list[int]]:
         new, lines = _parse(change, new_text)
     except (jsonloc.JsonError, tomlloc.TomlError) as exc:
         rule = catalogue.rules["AH1202"]
-        raise _Unparseable(Finding(rule, change.path, getattr(exc, "line", 1) or 1, "", rule.severity,
+        severity = Severity.MEDIUM if change.kind in _NOTHING_TO_DROP else rule.severity
+        raise _Unparseable(Finding(rule, change.path, getattr(exc, "line", 1) or 1, "", severity,
                                    f"It does not parse: {exc}.", change.commit)) from None
     old: Any = MISSING
     if old_text is not None:
@@ -123,6 +132,34 @@ def _doc(change: FileChange, catalogue: Catalogue) -> tuple[Doc, list[int]]:
         except (jsonloc.JsonError, tomlloc.TomlError):
             old = MISSING  # judge everything in the new file as new
     return Doc(change, catalogue, list(diff(old, new, lines)), old, new, lines), []
+
+
+def _old_text(change: FileChange) -> str | None:
+    """The whole old file: the source's text, or what a patch shows when it
+    shows every line from the first on as removed (a deleted file's patch)."""
+    if change.old_text is not None:
+        return change.old_text
+    numbers = sorted(change.removed_at)
+    if not numbers or numbers != list(range(1, len(numbers) + 1)) or len(change.old_lines) != len(numbers):
+        return None
+    return "\n".join(change.old_lines[n] for n in numbers)
+
+
+def deleted(change: FileChange, catalogue: Catalogue) -> list[Finding]:
+    """A deleted settings file drops every entry it held, which loosens the
+    agent exactly as removing them one by one would: its parsed tree is
+    compared with an empty one, each finding at its line in the old file.
+    A file that did not parse had no effect to lose. (Deleting agenthook's
+    own policy is judged where the policy is loaded.)"""
+    old_text = _old_text(change)
+    if old_text is None or change.kind == targets.AGENTHOOK_CONFIG:
+        return []
+    try:
+        old, old_lines = _parse(change, old_text)
+    except (jsonloc.JsonError, tomlloc.TomlError):
+        return []
+    doc = Doc(change, catalogue, list(diff(old, {}, {}, old_lines=old_lines)), old, {}, old_lines)
+    return [f for analyzer in ANALYZERS.get(change.kind, []) for f in analyzer(doc)]
 
 
 def analyze(change: FileChange, catalogue: Catalogue) -> tuple[list[Finding], list[Unit]]:
