@@ -178,10 +178,22 @@ def empty_tree(cwd: str | None = None) -> str:
 
 
 def resolve(rev: str, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> str | None:
-    """The commit `rev` names, or None when there is no such commit."""
+    """The commit `rev` names, or None when there is no such commit.
+
+    A name that resolves to an object the repository does not have (HEAD of a
+    broken repository) is a GitError, not None: read as "no commit yet", it
+    would judge against the empty tree with the default policy and pass silently.
+    """
     out = run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
               cwd=cwd, ok_codes=(0, 1), deadline=deadline)
-    return out.decode().strip() or None
+    commit = out.decode().strip()
+    if commit:
+        return commit
+    named = run(["rev-parse", "--verify", "--quiet", "--end-of-options", rev], cwd=cwd, ok_codes=(0, 1),
+                deadline=deadline).decode("ascii", "replace").strip()
+    if OID.match(named) and describe([named], cwd, deadline)[0].type == "missing":
+        raise GitError(f"{rev} names object {named}, which is missing from the repository")
+    return None
 
 
 def head_or_empty_tree(cwd: str | None = None) -> str:

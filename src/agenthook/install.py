@@ -24,6 +24,11 @@ from agenthook.errors import AgenthookError, GitError
 MARKER = "# agenthook-managed hook"
 BACKUP_SUFFIX = ".agenthook-backup"
 CLIENT_HOOKS = {"pre-commit": "pre-commit", "pre-push": 'pre-push "$@"'}
+# Not `python -m`: git runs a client hook at the top of the working tree, and
+# -m (like -c) puts that directory first on sys.path, so a repository holding
+# `agenthook/hookcli.py` or `subprocess.py` would run its own code as the hook.
+_ENTRY = ("import sys; sys.path[:] = [p for p in sys.path if p not in (\"\", \".\")]; "
+          "from agenthook.hookcli import main; sys.exit(main())")
 
 
 def script(hook: str, command: str) -> str:
@@ -35,7 +40,7 @@ if [ ! -x "$python" ]; then
     echo "agenthook: $python is gone, so this {hook} hook refuses; run \\`agenthook install\\` again" >&2
     exit 3
 fi
-exec "$python" -m agenthook.hookcli {command}
+exec "$python" -c '{_ENTRY}' {command}
 """
 
 

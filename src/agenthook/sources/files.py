@@ -36,10 +36,14 @@ def files(paths: list[str], targets: Targets, root: str) -> list[FileChange]:
                 changes.append(added_whole(rel, kind, os.readlink(path), mode="120000"))
                 continue
             with open(path, "rb") as handle:
-                data = handle.read(MAX_TEXT + 1)
+                data = handle.read()
         except OSError as exc:
             raise AgenthookError(f"cannot read {path}: {exc.strerror}") from None
-        change = added_whole(rel, kind, data[:MAX_TEXT].decode("utf-8", "surrogateescape"))
+        # Every line is judged, as a patch adding the file would show it; only the
+        # whole-file view (settings parsing, imports) stops at the size git sources load.
+        change = added_whole(rel, kind, data.decode("utf-8", "surrogateescape"))
+        if len(data) > MAX_TEXT:
+            change.new_text = None
         change.binary = b"\0" in data
         changes.append(change)
     return referenced(changes, lambda commit: _worktree_reader(root))

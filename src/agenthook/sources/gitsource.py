@@ -6,18 +6,54 @@ agent-config changes, not the size of the change or of the repository.
 """
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from agenthook import git, imports, special
 from agenthook.git import Deadline, RawEntry
-from agenthook.model import FileChange
+from agenthook.model import AddedLine, FileChange
 from agenthook.sources.patch import parse_patch
 from agenthook.targets import Targets
 
 # Agents skip instruction files of a few MiB; a larger blob is not loaded whole
 # (its added lines are still scanned from the patch).
 MAX_TEXT = 8 * 1024 * 1024
+GITLINK = "160000"
+_WILDCARDS = re.compile(r"\*+|\?")
+
+
+def kind_of_entry(entry: RawEntry, targets: Targets) -> str | None:
+    """The kind of agent file at an entry's path; for a submodule also the kind of
+    the agent files its directory would hold. A submodule at `.cursor/rules` or
+    `.claude` brings agent configuration that never shows as a diff in this
+    repository, so it is judged like one at `CLAUDE.md` (AH1205)."""
+    kind = targets.kind_of(entry.path)
+    if kind is None and GITLINK in (entry.old_mode, entry.new_mode):
+        kind = _directory_kind(entry.path, targets)
+    return kind
+
+
+def _directory_kind(path: str, targets: Targets) -> str | None:
+    """The kind of a watched file that a directory at `path` would hold, when `path`
+    itself ends where a target pattern names a directory (`.claude` for
+    `**/.claude/settings.json`, `.cursor/rules` for `**/.cursor/rules/**`); None
+    for an ordinary directory, so that submodules elsewhere are not findings."""
+    for pattern in targets.patterns:
+        parts = pattern[0].lower().removeprefix("**/").split("/")
+        for i in range(1, len(parts)):
+            if "[" in "".join(parts[i:]):
+                continue
+            inside = path + "/" + "/".join(_WILDCARDS.sub("x", part) for part in parts[i:])
+            if _single(pattern).kind_of(inside) is not None:  # this pattern, not another one's tail
+                return pattern[1]
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _single(pattern: tuple[str, str]) -> Targets:
+    return Targets([pattern])
 
 
 def _decode(data: bytes) -> str:
@@ -36,7 +72,7 @@ def assemble(entries: Sequence[RawEntry], patches: dict[str | None, bytes], targ
     blobs = git.read_blobs(oids, cwd, deadline)
     changes = []
     for entry in entries:
-        kind = targets.kind_of(entry.path)
+        kind = kind_of_entry(entry, targets)
         if kind is None:
             continue
         change = by_key.get((entry.commit, entry.path)) or FileChange(path=entry.path, kind=kind, status=entry.status,
@@ -50,6 +86,8 @@ def assemble(entries: Sequence[RawEntry], patches: dict[str | None, bytes], targ
             change.old_text = _decode(old)
         if new is not None and len(new) <= MAX_TEXT and change.new_mode != "160000":
             change.new_text = _decode(new)
+        if change.new_mode == GITLINK and not change.added:  # a directory path: the patch was not parsed for it
+            change.added.append(AddedLine(1, f"Subproject commit {entry.new_oid}"))
         changes.append(change)
     return referenced(changes, lambda commit: snapshot_reader(commit, cwd, deadline))
 
@@ -97,7 +135,7 @@ def _read_entry(commit: str | None, path: str, cwd: str | None, deadline: Deadli
 def staged(targets: Targets, cwd: str | None = None) -> list[FileChange]:
     """The index against HEAD (or the empty tree before the first commit)."""
     base = git.head_or_empty_tree(cwd)
-    entries = [e for e in git.staged_raw(base, cwd) if targets.kind_of(e.path)]
+    entries = [e for e in git.staged_raw(base, cwd) if kind_of_entry(e, targets)]
     if not entries:
         return []
     patch = git.staged_patch(base, sorted({e.path for e in entries}), cwd)
@@ -113,7 +151,7 @@ def commits(ids: Sequence[str], targets: Targets, cwd: str | None = None,
 def commit_changes(raw: Sequence[RawEntry], targets: Targets, cwd: str | None = None,
                    deadline: Deadline = git.NO_DEADLINE) -> list[FileChange]:
     """The agent files among commits' `--raw` entries, with their patches and texts."""
-    entries = [e for e in raw if targets.kind_of(e.path)]
+    entries = [e for e in raw if kind_of_entry(e, targets)]
     if not entries:
         return []
     hit = list(dict.fromkeys(e.commit for e in entries if e.commit))
@@ -138,7 +176,7 @@ def tree_changes(old: str, new: str, targets: Targets, commit: str, cwd: str | N
                  deadline: Deadline = git.NO_DEADLINE) -> list[FileChange]:
     """What the agent files gained from `old` to `new` as a whole, reported under `commit`:
     catches content that reached a ref without passing as a new commit of its own."""
-    entries = [replace(e, commit=commit) for e in git.tree_raw(old, new, cwd, deadline) if targets.kind_of(e.path)]
+    entries = [replace(e, commit=commit) for e in git.tree_raw(old, new, cwd, deadline) if kind_of_entry(e, targets)]
     if not entries:
         return []
     patch = git.tree_patch(old, new, sorted({e.path for e in entries}), cwd, deadline)
