@@ -127,4 +127,4 @@ def test_ordinary_source_paths_are_rejected_by_the_prefilter() -> None:
     """The cheap path: no regex for files no pattern can match."""
     for path in ("src/agenthook/engine.py", "web/components/Button.tsx", "rules/permission.toml",
                  "services/api/settings.py", "docs/index.md"):
-        assert not DEFAULT._may_match(path.lower()), path
+        assert DEFAULT._candidates(path.lower()) == [], path

@@ -11,12 +11,12 @@ environment is kept whole: pre-receive's quarantine and `git commit -- path`'s
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import time
+from collections import namedtuple
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
+from agenthook import lazyre
 from agenthook.errors import GitError
 
 SAFE_CONFIG: tuple[str, ...] = (
@@ -37,8 +37,8 @@ DIFF_FLAGS: tuple[str, ...] = (
     "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--text",
     "--full-index", "--src-prefix=a/", "--dst-prefix=b/", "--no-relative",
 )
-NULL_OID = re.compile(r"^0+$")
-OID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+NULL_OID = lazyre.compile(r"^0+$")
+OID = lazyre.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 
 
 # Paths git hands to hooks, possibly relative to the directory the hook started
@@ -62,11 +62,13 @@ def _env(cwd: str | None = None) -> dict[str, str]:
     return env
 
 
-@dataclass
 class Deadline:
     """A bound on the whole run, shared by every git call in it."""
 
-    at: float | None = None
+    __slots__ = ("at",)
+
+    def __init__(self, at: float | None = None) -> None:
+        self.at = at
 
     @classmethod
     def after(cls, seconds: float | None) -> Deadline:
@@ -201,17 +203,13 @@ def head_or_empty_tree(cwd: str | None = None) -> str:
     return resolve("HEAD", cwd) or empty_tree(cwd)
 
 
-@dataclass(frozen=True)
-class RawEntry:
-    """One path of a `--raw -z` listing: exact bytes of the path, modes and blob ids."""
+class RawEntry(namedtuple("RawEntry", "commit old_mode new_mode old_oid new_oid status path")):
+    """One path of a `--raw -z` listing: exact bytes of the path, modes and blob ids.
+    (commit: str | None; the rest str.) A named tuple, not a dataclass: this
+    module is on the path of every commit, and dataclasses costs more to import
+    than the whole check of a commit without agent files."""
 
-    commit: str | None
-    old_mode: str
-    new_mode: str
-    old_oid: str
-    new_oid: str
-    status: str
-    path: str
+    __slots__ = ()
 
 
 def _raw_records(out: bytes, with_commits: bool) -> Iterator[str | RawEntry]:
@@ -391,13 +389,11 @@ def tree_patch(old: str, new: str, paths: Iterable[str], cwd: str | None = None,
     return run(["diff-tree", "-p", *DIFF_FLAGS, old, new, "--", *paths], cwd=cwd, deadline=deadline)
 
 
-@dataclass(frozen=True)
-class ObjectInfo:
-    """What an object id names: its own type, and the commit it peels to (tags followed)."""
+class ObjectInfo(namedtuple("ObjectInfo", "oid type commit")):
+    """What an object id names: its own type, and the commit it peels to (tags
+    followed; None when it peels to no commit)."""
 
-    oid: str
-    type: str
-    commit: str | None
+    __slots__ = ()
 
 
 def describe(oids: Sequence[str], cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> list[ObjectInfo]:

@@ -19,7 +19,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from agenthook import tomlcache
+from agenthook import lazyre, tomlcache
 from agenthook.model import Severity
 
 
@@ -141,8 +141,8 @@ def _entry_grant(entry: _Entry, shown: str, label: str) -> Grant:
 # Shell command lines
 
 _OPERATORS = ("&&", "||", "|&", ";", "|", "&", "\n")
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
-_VERSION_SUFFIX = re.compile(r"[\d.]+$")
+_ASSIGNMENT = lazyre.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_VERSION_SUFFIX = lazyre.compile(r"[\d.]+$")
 
 
 def _split_commands(text: str) -> list[tuple[str, str]]:
@@ -510,7 +510,7 @@ def _judge_path(pattern: str, verb: str, samples: dict[str, str], label: str) ->
 # ---------------------------------------------------------------------------
 # Claude Code rules
 
-_RULE = re.compile(r"(?P<tool>[A-Za-z][A-Za-z0-9_]*)\s*(?:\((?P<spec>.*)\))?", re.DOTALL)
+_RULE = lazyre.compile(r"(?P<tool>[A-Za-z][A-Za-z0-9_]*)\s*(?:\((?P<spec>.*)\))?", re.DOTALL)
 
 
 def _claude_shell(spec: str | None, label: str) -> Grant | None:
@@ -653,8 +653,8 @@ def _judge_prefix(spec: str | None, label: str) -> Grant | None:
 # ---------------------------------------------------------------------------
 # VS Code / Cursor terminal auto-approval
 
-_REGEX_KEY = re.compile(r"/(?P<body>.+)/(?P<flags>[a-z]*)", re.DOTALL)
-_JS_NAMED_GROUP = re.compile(r"\(\?<(?=[A-Za-z_])")
+_REGEX_KEY = lazyre.compile(r"/(?P<body>.+)/(?P<flags>[a-z]*)", re.DOTALL)
+_JS_NAMED_GROUP = lazyre.compile(r"\(\?<(?=[A-Za-z_])")
 
 
 def judge_terminal_pattern(pattern: str) -> Grant | None:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+from agenthook import lazyre
 from agenthook.model import AddedLine, FileChange
 from agenthook.targets import INSTRUCTIONS, MARKDOWN_KINDS
 
@@ -33,12 +34,12 @@ MAX_LINKS = 8
 MAX_BYTES = 8 * 1024 * 1024
 SYMLINK_MODE = "120000"
 
-_IMPORT = re.compile(r"(?<![\w@`.\\/'\"-])@((?:~/|/|\.{1,2}/)?[\w.~-][\w./~+-]{0,255})")
-_CODE_SPAN = re.compile(r"`+[^`\n]*`+")
-_FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
+_IMPORT = lazyre.compile(r"(?<![\w@`.\\/'\"-])@((?:~/|/|\.{1,2}/)?[\w.~-][\w./~+-]{0,255})")
+_CODE_SPAN = lazyre.compile(r"`+[^`\n]*`+")
+_FENCE = lazyre.compile(r"^\s{0,3}(?:```|~~~)")
 # Outside the repository nothing can be read to tell an import from a mention
 # or a code alias (`@/components/ui`), so only text documents count.
-_DOCUMENT = re.compile(r"[^/]\.(?:md|mdc|markdown|mdx|txt|rst|adoc|org)$", re.IGNORECASE)
+_DOCUMENT = lazyre.compile(r"[^/]\.(?:md|mdc|markdown|mdx|txt|rst|adoc|org)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ of `normalize`, so that what is matched is what the model sees.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
+
+from agenthook import lazyre
 
 # Format characters and fillers that render as nothing. Tag characters
 # (U+E0000..U+E007F) are decoded to the ASCII they stand for, not dropped.
@@ -18,8 +19,8 @@ _INVISIBLE_RANGES = (
     (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB), (0x1BCA0, 0x1BCA3),
     (0x1D173, 0x1D17A), (0xE0080, 0xE0FFF),
 )
-_INVISIBLE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _INVISIBLE_RANGES) + "]")
-_TAGS = re.compile("[\U000e0000-\U000e007f]")
+_INVISIBLE = lazyre.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _INVISIBLE_RANGES) + "]")
+_TAGS = lazyre.compile("[\U000e0000-\U000e007f]")
 _TABLE: dict[int, str | None] = {cp: None for a, b in _INVISIBLE_RANGES for cp in range(a, b + 1)}
 _TABLE.update({cp: (chr(cp - 0xE0000) if 0x20 <= cp - 0xE0000 < 0x7F else None) for cp in range(0xE0000, 0xE0080)})
 

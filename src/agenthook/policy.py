@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from agenthook import lazyre
 from agenthook.errors import ConfigError
 from agenthook.model import CATEGORIES, Finding, Rule, Severity
 from agenthook.structured import tomlloc
@@ -30,7 +31,7 @@ ALLOW_KEYS = ("rule", "path", "match", "reason", "expires")
 # Both spellings are accepted, as in pyproject tables of other tools.
 SERVER_KEYS = {"fail_open": "fail_open", "fail-open": "fail_open", "time_limit": "time_limit",
                "time-limit": "time_limit", "break_glass": "break_glass", "break-glass": "break_glass"}
-_RULE_ID = re.compile(r"^ah[0-9]+$", re.IGNORECASE)
+_RULE_ID = lazyre.compile(r"^ah[0-9]+$", re.IGNORECASE)
 
 
 def rule_ref(value: str) -> str:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from agenthook import lazyre
 from agenthook.model import FileChange, Finding
 from agenthook.normalize import normalize
 from agenthook.policy import AllowEntry, Policy, refers_to, rule_ref
@@ -21,7 +22,7 @@ from agenthook.targets import MARKDOWN_KINDS, Targets
 DISABLED, ALLOWED, INLINE = "disabled", "allow", "inline"
 _MARKER = "agenthook:"
 # The body of `<!-- agenthook: allow AH201[, AH202] reason -->`.
-_INLINE = re.compile(r"\s*agenthook:\s*allow\s+([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)\s*(.*)", re.DOTALL)
+_INLINE = lazyre.compile(r"\s*agenthook:\s*allow\s+([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)\s*(.*)", re.DOTALL)
 _MAX_COMMENTS = 16
 
 

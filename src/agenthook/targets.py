@@ -152,44 +152,62 @@ def _requirement(glob: str) -> tuple[str, str] | None:
 
 
 class Targets:
-    """Path patterns to file kinds, compiled into one alternation.
+    """Path patterns to file kinds.
 
-    Most paths of a push are not agent files; a prefilter on file names and
-    directory names every pattern needs answers those without the regex, so
-    classifying a path costs about a microsecond unless it might be watched."""
+    Most paths of a push are not agent files. Each pattern is indexed by a file
+    name, directory name or suffix every path it matches has, so a path is
+    tried only against the patterns it could match, and one that has none of
+    them costs about a microsecond."""
 
     def __init__(self, patterns: Iterable[tuple[str, str]] = DEFAULT_TARGETS) -> None:
         self.patterns = tuple(patterns)
-        alternatives = [f"(?P<k{i}>{_glob_regex(g.lower())})" for i, (g, _) in enumerate(self.patterns)]
-        self._regex = re.compile("^(?:" + "|".join(alternatives) + ")$", re.DOTALL)
-        needs = [_requirement(g.lower()) for g, _ in self.patterns]
-        self._always = None in needs
-        found = [need for need in needs if need is not None]
-        self._names = frozenset(value for what, value in found if what == "name")
-        self._dirs = frozenset(value for what, value in found if what == "dir")
-        self._suffixes = tuple(value for what, value in found if what == "suffix")
+        self._compiled: dict[int, re.Pattern[str]] = {}
+        self._always: list[int] = []
+        self._by_name: dict[str, list[int]] = {}
+        self._by_dir: dict[str, list[int]] = {}
+        self._by_suffix: dict[str, list[int]] = {}
+        tables = {"name": self._by_name, "dir": self._by_dir, "suffix": self._by_suffix}
+        for index, (glob, _) in enumerate(self.patterns):
+            need = _requirement(glob.lower())
+            if need is None:
+                self._always.append(index)
+            else:
+                tables[need[0]].setdefault(need[1], []).append(index)
+        self._suffixes = tuple(self._by_suffix)
 
-    def _may_match(self, key: str) -> bool:
-        """False only for a path no pattern can match (the prefilter)."""
-        if self._always:
-            return True
+    def _candidates(self, key: str) -> list[int]:
+        """The patterns that may match `key`, in table order (the first match
+        wins): those whose required file name, directory or suffix it has."""
         head, _, name = key.rpartition("/")
-        return (name in self._names or name.endswith(self._suffixes)
-                or (bool(head) and not self._dirs.isdisjoint(head.split("/"))))
+        found = list(self._always)
+        found += self._by_name.get(name, ())
+        if name.endswith(self._suffixes):
+            found += [i for suffix, indexes in self._by_suffix.items() if name.endswith(suffix) for i in indexes]
+        if head:
+            for directory in set(head.split("/")):
+                found += self._by_dir.get(directory, ())
+        return sorted(set(found)) if len(found) > 1 else found
+
+    def _regex(self, index: int) -> re.Pattern[str]:
+        """A pattern is compiled when a path first reaches it: a commit that
+        stages no agent file compiles none."""
+        if index not in self._compiled:
+            self._compiled[index] = re.compile(_glob_regex(self.patterns[index][0].lower()) + r"\Z", re.DOTALL)
+        return self._compiled[index]
 
     def kind_of(self, path: str) -> str | None:
         """The kind of agent file at `path`, or None for every other file."""
         key = (path if path.isascii() else unicodedata.normalize("NFC", path)).lower()
-        if not self._may_match(key):
-            return None
-        match = self._regex.match(key)
-        if match is None:
-            return None
-        index = int(match.lastgroup[1:])  # type: ignore[index]
-        return self.patterns[index][1]
+        for index in self._candidates(key):
+            if self._regex(index).match(key):
+                return self.patterns[index][1]
+        return None
 
     def with_extra(self, globs: Iterable[str], kind: str = INSTRUCTIONS) -> Targets:
-        return Targets(self.patterns + tuple((g, kind) for g in globs))
+        extra = tuple((g, kind) for g in globs)
+        if not extra:
+            return self
+        return Targets(self.patterns + extra)
 
 
 DEFAULT = Targets()

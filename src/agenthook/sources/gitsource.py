@@ -7,11 +7,9 @@ agent-config changes, not the size of the change or of the repository.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
-from agenthook import git, imports, special
+from agenthook import git, imports, lazyre, special
 from agenthook.git import Deadline, RawEntry
 from agenthook.model import AddedLine, FileChange
 from agenthook.sources.patch import parse_patch
@@ -21,7 +19,7 @@ from agenthook.targets import Targets
 # (its added lines are still scanned from the patch).
 MAX_TEXT = 8 * 1024 * 1024
 GITLINK = "160000"
-_WILDCARDS = re.compile(r"\*+|\?")
+_WILDCARDS = lazyre.compile(r"\*+|\?")
 
 
 def kind_of_entry(entry: RawEntry, targets: Targets) -> str | None:
@@ -176,7 +174,7 @@ def tree_changes(old: str, new: str, targets: Targets, commit: str, cwd: str | N
                  deadline: Deadline = git.NO_DEADLINE) -> list[FileChange]:
     """What the agent files gained from `old` to `new` as a whole, reported under `commit`:
     catches content that reached a ref without passing as a new commit of its own."""
-    entries = [replace(e, commit=commit) for e in git.tree_raw(old, new, cwd, deadline) if kind_of_entry(e, targets)]
+    entries = [e._replace(commit=commit) for e in git.tree_raw(old, new, cwd, deadline) if kind_of_entry(e, targets)]
     if not entries:
         return []
     patch = git.tree_patch(old, new, sorted({e.path for e in entries}), cwd, deadline)

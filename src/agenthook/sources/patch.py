@@ -15,13 +15,14 @@ from collections.abc import Iterator
 import unidiff
 from unidiff.errors import UnidiffParseError
 
+from agenthook import lazyre
 from agenthook.errors import AgenthookError
 from agenthook.model import AddedLine, FileChange
 from agenthook.targets import Targets
 
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", '"': '"'}
-_MODE = re.compile(r"^(new file mode|deleted file mode|new mode|old mode) ([0-7]{6})$")
-_INDEX = re.compile(r"^index [0-9a-f]+\.\.[0-9a-f]+(?: ([0-7]{6}))?$")
+_MODE = lazyre.compile(r"^(new file mode|deleted file mode|new mode|old mode) ([0-7]{6})$")
+_INDEX = lazyre.compile(r"^index [0-9a-f]+\.\.[0-9a-f]+(?: ([0-7]{6}))?$")
 
 
 class PatchError(AgenthookError):

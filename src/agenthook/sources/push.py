@@ -21,18 +21,17 @@ endpoints: the cost follows the agent-config changes, not the size of the push.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from agenthook import git
+from agenthook import git, lazyre
 from agenthook.errors import EXIT_BLOCKED, AgenthookError, GitError
 from agenthook.git import NO_DEADLINE, Deadline
 from agenthook.model import FileChange
 from agenthook.targets import Targets
 
 FULL_WALK = 2000
-_WILDCARD = re.compile(r"[*?\[\\]")
+_WILDCARD = lazyre.compile(r"[*?\[\\]")
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ partial: they may lack the keys above the first line the hunk shows.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from agenthook import lazyre
 from agenthook.model import FileChange
 from agenthook.structured import jsonloc
 
@@ -340,8 +340,8 @@ def _fragment_key(text: str) -> str:
 
 # TOML: a table header sets the path of the keys below it; a value may span
 # lines (arrays), so a statement is read until it parses.
-_TOML_HEADER = re.compile(r"^\s*\[\[?\s*([^\]\n]+?)\s*\]\]?\s*(?:#.*)?$")
-_TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
+_TOML_HEADER = lazyre.compile(r"^\s*\[\[?\s*([^\]\n]+?)\s*\]\]?\s*(?:#.*)?$")
+_TOML_KEY = lazyre.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
 _MAX_STATEMENT_LINES = 50
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from agenthook import lazyre
 from agenthook.model import Finding, Severity
 from agenthook.structured import hosts, secrets
 from agenthook.structured.delta import Delta
@@ -29,17 +30,17 @@ class EnvFinding:
 
 Judge = Callable[[str, str, Mapping[str, Any]], "EnvFinding | None"]
 
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_MODEL_ENDPOINT = re.compile(
+ENV_NAME = lazyre.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_MODEL_ENDPOINT = lazyre.compile(
     r"^(?:ANTHROPIC|CLAUDE_CODE|OPENAI|AZURE_OPENAI|GOOGLE_GEMINI|GEMINI|GOOGLE_VERTEX|VERTEX_AI|MISTRAL|GROQ"
     r"|DEEPSEEK|OPENROUTER|LITELLM|XAI|COHERE|TOGETHER|FIREWORKS|PERPLEXITY|COPILOT|CODEX)\w*_(?:BASE_URL|API_BASE"
     r"|API_URL|ENDPOINT|BASE)$"
 )
-_PROXY = re.compile(r"^(?:HTTPS?|ALL|FTP)_PROXY$", re.IGNORECASE)
-_OTEL_ENDPOINT = re.compile(r"^OTEL_EXPORTER_OTLP(?:_(?:TRACES|LOGS|METRICS))?_ENDPOINT$")
+_PROXY = lazyre.compile(r"^(?:HTTPS?|ALL|FTP)_PROXY$", re.IGNORECASE)
+_OTEL_ENDPOINT = lazyre.compile(r"^OTEL_EXPORTER_OTLP(?:_(?:TRACES|LOGS|METRICS))?_ENDPOINT$")
 _OTEL_CONTENT = frozenset({"OTEL_LOG_USER_PROMPTS", "OTEL_LOG_TOOL_CONTENT", "OTEL_LOG_TOOL_DETAILS",
                            "OTEL_LOG_ASSISTANT_RESPONSES", "OTEL_LOG_RAW_API_BODIES"})
-_SKIP_AUTH = re.compile(r"^CLAUDE_CODE_SKIP_(?:BEDROCK|VERTEX|FOUNDRY|MANTLE)_AUTH$")
+_SKIP_AUTH = lazyre.compile(r"^CLAUDE_CODE_SKIP_(?:BEDROCK|VERTEX|FOUNDRY|MANTLE)_AUTH$")
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
 # Variables that make a program load or run code of the file's choosing.
@@ -64,14 +65,14 @@ _LOADERS: dict[str, tuple[Severity, str]] = {
     "CLAUDE_CODE_PROCESS_WRAPPER": (Severity.MEDIUM, "asks to wrap every process in `{v}`"),
 }
 _SHELL_VARS = frozenset({"SHELL", "CLAUDE_CODE_SHELL", "CLAUDE_CODE_GIT_BASH_PATH"})
-_STANDARD_SHELL = re.compile(
+_STANDARD_SHELL = lazyre.compile(
     r"^(?:/usr(?:/local)?/bin/|/bin/|/opt/homebrew/bin/|/run/current-system/sw/bin/|/nix/var/nix/profiles/"
     r"[^/]+/bin/)(?:ba|z|da|k|fi|tc|c)?sh$|^[A-Za-z]:\\(?:Program Files|msys64|cygwin64)\\[^\n]*\\(?:ba)?sh\.exe$",
     re.IGNORECASE,
 )
 _PAGERS = frozenset({"PAGER", "GIT_PAGER", "MANPAGER", "GH_PAGER"})
 _HARMLESS_PAGERS = frozenset({"", "cat", "less", "more", "most", "bat", "delta", "diff-so-fancy", "head", "tail"})
-_NODE_LOADER = re.compile(r"(?:^|\s)(?:--require|-r|--import|--loader|--experimental-loader)(?:[=\s]|$)")
+_NODE_LOADER = lazyre.compile(r"(?:^|\s)(?:--require|-r|--import|--loader|--experimental-loader)(?:[=\s]|$)")
 _CONFIG_HOMES: dict[str, tuple[str, ...]] = {
     "CLAUDE_CONFIG_DIR": ("~/.claude", "$HOME/.claude", "${HOME}/.claude"),
     "CODEX_HOME": ("~/.codex", "$HOME/.codex", "${HOME}/.codex"),

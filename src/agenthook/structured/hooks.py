@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from agenthook import lazyre
 from agenthook.model import Finding, Severity
 from agenthook.structured import hosts, launch
 from agenthook.structured.delta import MISSING, Path
@@ -25,7 +26,7 @@ HELPER_PARENTS = frozenset({"statusLine", "subagentStatusLine", "fileSuggestion"
 # Events whose hooks may answer a permission check.
 _GRANTING_EVENTS = frozenset({"", "PreToolUse", "PermissionRequest", "BeforeTool", "beforeShellExecution",
                               "beforeMCPExecution"})
-_APPROVES = re.compile(
+_APPROVES = lazyre.compile(
     r"""["']?(?:permissionDecision|behavior)["']?\s*:\s*["']?allow\b|["']?decision["']?\s*:\s*["']?approve\b""",
     re.IGNORECASE,
 )

@@ -11,11 +11,11 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
-from agenthook import context
+from agenthook import context, lazyre
 
 # Services that exist to receive traffic from anywhere and show it to whoever
 # holds the link, or to expose a laptop to the internet.
-_RELAYS = re.compile(
+_RELAYS = lazyre.compile(
     r"(?:^|\.)(?:ngrok(?:-free)?\.(?:io|app|dev)|ngrok\.pizza|trycloudflare\.com|webhook\.site"
     r"|requestbin\.(?:com|net)|pipedream\.net|interact\.sh|oast\.(?:fun|live|me|pro|site|online)"
     r"|burpcollaborator\.net|oastify\.com|dnslog\.cn|ceye\.io|loca\.lt|localtunnel\.me|serveo\.net"
@@ -27,7 +27,7 @@ _INTERNAL_SUFFIXES = (".local", ".internal", ".lan", ".corp", ".home.arpa", ".in
 # for somebody else's host in examples, so they count as outside.
 _PRIVATE_NETS = tuple(ipaddress.ip_network(n) for n in (
     "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"))
-_VARIABLE = re.compile(r"\$\{|\$[A-Za-z_]|\{\{|%[A-Za-z_]+%")
+_VARIABLE = lazyre.compile(r"\$\{|\$[A-Za-z_]|\{\{|%[A-Za-z_]+%")
 
 
 def url_host(url: str) -> str | None:

@@ -17,6 +17,8 @@ import json
 import re
 from typing import Any, Dict, Final, List, NoReturn, Optional, Tuple, Union
 
+from agenthook import lazyre
+
 # Spelled with typing's generics: these aliases are evaluated at runtime, on Python 3.9 too.
 JsonPath = Tuple[Union[str, int], ...]
 GuessedPath = Tuple[Optional[Union[str, int]], ...]
@@ -52,7 +54,7 @@ UNKNOWN: Final = _Sentinel("UNKNOWN")
 # rides along with the token after it, and a key with its colon. Every
 # character matches something (the last group catches the rest), so nothing is
 # skipped silently: strings with escapes and errors go on to _Reader.
-_TOKEN = re.compile(
+_TOKEN = lazyre.compile(
     r"""
     [ \t\n\r]*
     (,[ \t\n\r]*)?
@@ -73,9 +75,9 @@ _TOKEN = re.compile(
 # Token kinds are the numbers of the groups above.
 _COMMA, _STRING, _KEY, _INT, _FLOAT, _LITERAL, _OPEN, _CLOSE, _COLON, _COMMENT, _OTHER = range(1, 12)
 _DESCRIPTIONS: Final = {_STRING: "a string", _KEY: "a string", _INT: "a number", _FLOAT: "a number", _LITERAL: "a literal"}
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
-_KEY_COLON = re.compile(r"[ \t\n\r]*:")
-_LINE_BREAK = re.compile(r"[\n\r]")
+_WHITESPACE = lazyre.compile(r"[ \t\n\r]*")
+_KEY_COLON = lazyre.compile(r"[ \t\n\r]*:")
+_LINE_BREAK = lazyre.compile(r"[\n\r]")
 _LITERALS: Final = {"true": True, "false": False, "null": None}
 _CLOSERS: Final = {"{": "}", "[": "]"}
 
@@ -368,7 +370,7 @@ def _only_trailer(reader: _Reader) -> bool:
     return reader.pos >= reader.end
 
 
-_LINE_TOKEN = re.compile(r'"|//|/\*|[{}\[\],:]|[^\s{}\[\],:"/]+|/')
+_LINE_TOKEN = lazyre.compile(r'"|//|/\*|[{}\[\],:]|[^\s{}\[\],:"/]+|/')
 
 
 def guess_path(lines: list[str], index: int) -> GuessedPath:

@@ -17,7 +17,7 @@ import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from agenthook import context
+from agenthook import context, lazyre
 from agenthook.structured import hosts
 
 
@@ -93,7 +93,7 @@ _STDIN_INTERPRETERS = frozenset({*_SHELLS, *_POWERSHELL, "python", "node", "perl
                                  "invoke-expression", "bun", "deno", "source", "."})
 _DOWNLOADERS = frozenset({"curl", "wget", "iwr", "irm", "invoke-webrequest", "invoke-restmethod", "fetch",
                           "http", "https", "xh", "aria2c"})
-_DECODERS = re.compile(r"^(?:base64|base32|openssl|xxd|certutil)\b[^|]*\s(?:-d|--decode|-D|-r|-decode)\b")
+_DECODERS = lazyre.compile(r"^(?:base64|base32|openssl|xxd|certutil)\b[^|]*\s(?:-d|--decode|-D|-r|-decode)\b")
 _NETWORK = frozenset({*_DOWNLOADERS, "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "sftp", "rsync",
                       "ftp", "rclone"})
 _WRAPPERS = frozenset({"exec", "command", "builtin", "nohup", "time", "nice", "stdbuf", "sudo", "doas", "env",
@@ -111,7 +111,7 @@ _SHELL_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until
                              "}", ")", "esac", "function"})
 _ALIASES = {"py": "python", "pypy": "python", "nodejs": "node", "podman": "docker", "netcat": "nc"}
 
-_INTERPRETER_VERSION = re.compile(r"^(python|pypy|ruby|perl|php|lua|node)[\d.]*$")
+_INTERPRETER_VERSION = lazyre.compile(r"^(python|pypy|ruby|perl|php|lua|node)[\d.]*$")
 
 
 def program(word: str) -> str:
@@ -190,9 +190,9 @@ def _command_words(text: str) -> list[str]:
 # Package specs
 
 
-_SEMVER = re.compile(r"^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$")
-_SHA = re.compile(r"^[0-9a-f]{40}$")
-_PEP440_EXACT = re.compile(r"^\d+(?:\.\d+)+(?:(?:a|b|rc|\.post|\.dev)\d+)*$")
+_SEMVER = lazyre.compile(r"^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$")
+_SHA = lazyre.compile(r"^[0-9a-f]{40}$")
+_PEP440_EXACT = lazyre.compile(r"^\d+(?:\.\d+)+(?:(?:a|b|rc|\.post|\.dev)\d+)*$")
 
 
 @dataclass(frozen=True)
@@ -463,22 +463,22 @@ def _worst(launches: Iterable[Launch]) -> Launch:
 # Whole command lines
 
 
-_POWERSHELL_FETCH = re.compile(
+_POWERSHELL_FETCH = lazyre.compile(
     r"\b(?:iex|invoke-expression)\b[^\n]{0,300}?\b(?:iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring"
     r"|downloadfile|net\.webclient)\b"
     r"|\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n|]{0,300}?\|\s*(?:iex|invoke-expression)\b"
     r"|\.downloadstring\s*\([^\n]{0,300}?\)\s*\|\s*(?:iex|invoke-expression)\b",
     re.IGNORECASE,
 )
-_SUBSTITUTED_FETCH = re.compile(
+_SUBSTITUTED_FETCH = lazyre.compile(
     r"(?:\b(?:eval|source|(?:ba|z|da|k)?sh\s+-\w*c|python[\d.]*\s+-c|node\s+-e|perl\s+-e|ruby\s+-e)\s+[\"']?"
     r"|^\s*|[;&|(]\s*)(?:\$\(|`)\s*(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)\b"
     r"|\b(?:(?:ba|z|da|k)?sh|source|\.|python[\d.]*|node|perl|ruby)\s+(?:-\S+\s+){0,4}<\(\s*(?:curl|wget)\b",
     re.IGNORECASE,
 )
-_ENCODED = re.compile(r"(?:^|\s)-(?:e|ec|en|enc|enco|encod|encode|encoded|encodedcommand)\s+[A-Za-z0-9+/=]{16,}",
+_ENCODED = lazyre.compile(r"(?:^|\s)-(?:e|ec|en|enc|enco|encod|encode|encoded|encodedcommand)\s+[A-Za-z0-9+/=]{16,}",
                       re.IGNORECASE)
-_OUTPUT_FILE = re.compile(r"(?:^|\s)(?:-[A-Za-z]*[oO]|--output|--output-document)(?:=|\s+)[\"']?([^\s\"']+)")
+_OUTPUT_FILE = lazyre.compile(r"(?:^|\s)(?:-[A-Za-z]*[oO]|--output|--output-document)(?:=|\s+)[\"']?([^\s\"']+)")
 
 
 def _downloaded_files(part: str, argv: list[str]) -> set[str]:

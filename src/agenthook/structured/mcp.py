@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from agenthook import targets
+from agenthook import lazyre, targets
 from agenthook.model import Finding, Severity
 from agenthook.structured import hosts, launch
 from agenthook.structured.delta import MISSING, Path
@@ -30,7 +30,7 @@ _LAUNCH_KEYS = frozenset({"command", "args", *_URL_KEYS})
 # Keys under which a dict with a `command` is something else than a server.
 _NOT_SERVERS = frozenset({"hooks", "env", "headers", "statusLine", "fileSuggestion", "inputs"})
 _AUTO_APPROVE = frozenset({"autoApprove", "alwaysAllow"})
-_EXEC_TOOL = re.compile(r"exec|shell|bash|command|terminal|run|eval|script|process|spawn|write|delete",
+_EXEC_TOOL = lazyre.compile(r"exec|shell|bash|command|terminal|run|eval|script|process|spawn|write|delete",
                         re.IGNORECASE)
 
 # What the source of a server's code means for the server: rule and severity.
@@ -297,7 +297,7 @@ def approvals(doc: Doc) -> Iterator[Finding]:
                               Severity.HIGH if broad else Severity.MEDIUM, tool)
 
 
-_FLOATING_SPEC = re.compile(r"^(?:@[\w.-]+/)?[\w.-]+@(?:latest|next|canary|beta|alpha)$")
+_FLOATING_SPEC = lazyre.compile(r"^(?:@[\w.-]+/)?[\w.-]+@(?:latest|next|canary|beta|alpha)$")
 
 
 def _stray_floating_specs(doc: Doc, judged: set[Path]) -> Iterator[Finding]:
@@ -329,8 +329,3 @@ def _headers_helpers(doc: Doc) -> Iterator[Finding]:
         if d.added and d.key == "headersHelper" and isinstance(d.new, str):
             yield from command_findings(doc, d.line, launch.judge_line(d.new), "AH851", Severity.MEDIUM,
                                          "`headersHelper` makes the server's credentials; it runs", d.new)
-
-
-def _mcp(doc: Doc) -> Iterator[Finding]:
-    yield from mcp.analyze(doc)
-    yield from _mcp_helpers(doc)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from agenthook import grants
+from agenthook import grants, lazyre
 from agenthook.model import Finding, Severity
 from agenthook.structured import hooks, hosts
 from agenthook.structured.delta import Delta
@@ -127,7 +127,7 @@ def gemini(doc: Doc) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------
 # VS Code. A `.code-workspace` file holds the same settings under `settings`.
 
-_ALL_URLS = re.compile(r"^(?:\*|https?://\*(?:\.\*)?/?\*?|\*://\*.*)$")
+_ALL_URLS = lazyre.compile(r"^(?:\*|https?://\*(?:\.\*)?/?\*?|\*://\*.*)$")
 _TERMINAL = ("chat.tools.terminal.autoApprove.", "chat.agent.terminal.autoApprove.")
 
 
@@ -257,7 +257,7 @@ def codex(doc: Doc) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------
 # Cursor (`permissions.json`, `sandbox.json`, `cli.json`, `hooks.json`)
 
-_CURSOR_SHELL = re.compile(r"^Shell\((?P<spec>.*)\)$", re.DOTALL)
+_CURSOR_SHELL = lazyre.compile(r"^Shell\((?P<spec>.*)\)$", re.DOTALL)
 
 
 def _mcp_allowlist(doc: Doc, d: Delta) -> Iterator[Finding]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from agenthook import grants
+from agenthook import grants, lazyre
 from agenthook.model import Severity
 
 
@@ -19,7 +19,7 @@ def is_rule(text: str) -> bool:
 
 # Long forms only: short ones mean other things to some programs (`python -v`
 # is verbose and still runs code, `sort -h` sorts).
-_VERSION_PROBE = re.compile(r"^[\w./-]+ (?:--version|--help)$")
+_VERSION_PROBE = lazyre.compile(r"^[\w./-]+ (?:--version|--help)$")
 # Subcommands of package managers that run a `package.json` script when given
 # any other word (`pnpm lint` is `pnpm run lint`).
 _SCRIPT_RUNNERS: dict[str, frozenset[str]] = {
@@ -55,9 +55,9 @@ def judge_allow(rule: str) -> grants.Grant | None:
     return grants.judge_claude_rule(rule)
 
 
-_HOME = re.compile(r"^(?:~|\$HOME|\$\{HOME\}|%USERPROFILE%|/Users/[^/]+|/home/[^/]+|[A-Za-z]:\\Users\\[^\\]+)$",
+_HOME = lazyre.compile(r"^(?:~|\$HOME|\$\{HOME\}|%USERPROFILE%|/Users/[^/]+|/home/[^/]+|[A-Za-z]:\\Users\\[^\\]+)$",
                    re.IGNORECASE)
-_CREDENTIAL_DIRS = re.compile(
+_CREDENTIAL_DIRS = lazyre.compile(
     r"(?:^|/)(?:\.ssh|\.aws|\.gnupg|\.kube|\.docker|\.azure|\.config/gcloud|\.config/gh|\.netrc|\.npmrc|\.pypirc"
     r"|\.git-credentials|\.claude|\.codex|\.gemini|\.password-store|Library/Keychains)(?:/|$)",
 )

@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 
+from agenthook import lazyre
 from agenthook.structured import hosts
 
 # Token formats whose prefix says what they are.
@@ -30,20 +31,20 @@ _KNOWN_TOKENS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((label, re.compil
     ("a Linear API key", r"\blin_api_[A-Za-z0-9]{30,}"),
     ("a Notion token", r"\b(?:ntn|secret)_[A-Za-z0-9]{40,}"),
 ))
-_SECRET_NAME = re.compile(
+_SECRET_NAME = lazyre.compile(
     r"token|secret|passw(?:or)?d|passwd|api_?key|apikey|access_?key|private_?key|credential|auth|bearer|session"
     r"|cookie|signing|_pat$|^pat_",
     re.IGNORECASE,
 )
-_REFERENCE = re.compile(r"\$\{|\$\(|\{\{|%[A-Za-z_]+%|^\$[A-Za-z_]|^(?:env|op|vault|secret|keychain):", re.IGNORECASE)
-_PLACEHOLDER = re.compile(
+_REFERENCE = lazyre.compile(r"\$\{|\$\(|\{\{|%[A-Za-z_]+%|^\$[A-Za-z_]|^(?:env|op|vault|secret|keychain):", re.IGNORECASE)
+_PLACEHOLDER = lazyre.compile(
     r"^(?:<[^>]*>|\[[^\]]*\]|\{[^}]*\})$|your|example|sample|placeholder|redacted|replace|insert|changeme"
     r"|change[-_ ]me|dummy|fake|xxxx|\*\*\*|\.\.\.|todo|tbd|here$|^(?:none|null|test|testing|secret|password"
     r"|token|default)$",
     re.IGNORECASE,
 )
-_URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://([^:@/\s]+):([^@/\s]+)@", re.IGNORECASE)
-_AUTH_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|Bot|ApiKey|Api-Key)\s+", re.IGNORECASE)
+_URL_CREDENTIALS = lazyre.compile(r"^[a-z][a-z0-9+.-]*://([^:@/\s]+):([^@/\s]+)@", re.IGNORECASE)
+_AUTH_SCHEME = lazyre.compile(r"^(?:Bearer|Basic|Token|Bot|ApiKey|Api-Key)\s+", re.IGNORECASE)
 
 
 def _placeholder(value: str) -> bool:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from agenthook import targets
+from agenthook import lazyre, targets
 from agenthook.engine import Unit, text_units
 from agenthook.model import FileChange, Finding, Severity
 from agenthook.rules import Catalogue
@@ -76,7 +76,7 @@ def leaf_units(doc: Doc) -> list[Unit]:
 # is also a name other tools may use.
 _NOTHING_TO_DROP = frozenset({targets.CLAUDE_PLUGIN})
 
-JSONC_PATHS = re.compile(r"(?:^|/)(?:\.vscode|\.cursor|\.gemini|\.zed)/[^/]+$|\.code-workspace$", re.IGNORECASE)
+JSONC_PATHS = lazyre.compile(r"(?:^|/)(?:\.vscode|\.cursor|\.gemini|\.zed)/[^/]+$|\.code-workspace$", re.IGNORECASE)
 
 
 def _parse(change: FileChange, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from agenthook import policy as policies
+from agenthook import lazyre, policy as policies
 from agenthook.errors import ConfigError
 from agenthook.model import CATEGORIES, FileChange, Finding, Severity
 from agenthook.rules import Catalogue
@@ -31,10 +31,10 @@ from agenthook.suppress import squeeze
 RULE = "AH1201"
 _UNKNOWN = ("?",)  # a table the hunk does not show
 _OTHER = ("-",)  # a pyproject table that is not [tool.agenthook]
-_HEADER = re.compile(r"\s*\[(\[?)([^\[\]#]+)\]\]?\s*(?:#.*)?")
-_ARRAY_OPEN = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*\[.*")
-_KEY = re.compile(r"\s*[A-Za-z0-9_.\"'-]+\s*=")
-_GLOB = re.compile(r"[*?\[]")
+_HEADER = lazyre.compile(r"\s*\[(\[?)([^\[\]#]+)\]\]?\s*(?:#.*)?")
+_ARRAY_OPEN = lazyre.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*\[.*")
+_KEY = lazyre.compile(r"\s*[A-Za-z0-9_.\"'-]+\s*=")
+_GLOB = lazyre.compile(r"[*?\[]")
 _NARROW_MATCH = 8
 
 
@@ -120,7 +120,7 @@ def _full_side(text: str | None, change: FileChange) -> _Side:
 
 # Patch hunks --------------------------------------------------------------
 
-_STRINGS = re.compile(r""" "(?:[^"\\\n]|\\.)*" | '[^'\n]*' """, re.VERBOSE)
+_STRINGS = lazyre.compile(r""" "(?:[^"\\\n]|\\.)*" | '[^'\n]*' """, re.VERBOSE)
 
 
 def _code(line: str) -> str:

@@ -12,10 +12,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Tuple, Union
 
-if sys.version_info >= (3, 11):
-    import tomllib as _toml
-else:  # pragma: no cover - only older interpreters
-    import tomli as _toml
+from agenthook import lazyre
 
 # Spelled with typing's generics: the alias is evaluated at runtime, on Python 3.9 too.
 TomlPath = Tuple[Union[str, int], ...]
@@ -30,14 +27,19 @@ class TomlError(Exception):
         self.line = line
 
 
-_POSITION = re.compile(r"\s*\(at line ([0-9]+), column [0-9]+\)")
-_END_OF_DOCUMENT = re.compile(r"\s*\(at end of document\)")
+_POSITION = lazyre.compile(r"\s*\(at line ([0-9]+), column [0-9]+\)")
+_END_OF_DOCUMENT = lazyre.compile(r"\s*\(at end of document\)")
 
 
 def parse(text: str) -> dict[str, Any]:
     """Parses TOML; every failure, including ones tomllib does not wrap, is a TomlError."""
+    # Imported here: a commit without TOML to parse should not pay for the parser.
+    if sys.version_info >= (3, 11):
+        import tomllib as toml  # noqa: PLC0415
+    else:  # pragma: no cover - only older interpreters
+        import tomli as toml  # noqa: PLC0415
     try:
-        return _toml.loads(text)
+        return toml.loads(text)
     # ValueError covers TOMLDecodeError and int()'s digit limit; deep nesting
     # exhausts tomllib's recursion.
     except (ValueError, RecursionError) as error:
@@ -52,12 +54,12 @@ def parse(text: str) -> dict[str, Any]:
 
 # No pattern here repeats a group: Python's engine keeps state for every
 # repetition of a group, which long hostile strings turn into gigabytes.
-_BLANK = re.compile(r"[ \t]*")
-_SPACE = re.compile(r"[ \t\r\n]*")
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_LITERAL = re.compile(r"'([^'\n]*)'")
-_SCALAR = re.compile(r"[^,\]}#\r\n]+")
-_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_BLANK = lazyre.compile(r"[ \t]*")
+_SPACE = lazyre.compile(r"[ \t\r\n]*")
+_BARE_KEY = lazyre.compile(r"[A-Za-z0-9_-]+")
+_LITERAL = lazyre.compile(r"'([^'\n]*)'")
+_SCALAR = lazyre.compile(r"[^,\]}#\r\n]+")
+_ESCAPE = lazyre.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
 _MAX_KEY_PARTS = 256
 _SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b", '"': '"', "\\": "\\"}
 
