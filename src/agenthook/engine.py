@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from agenthook import context
 from agenthook.model import FileChange, Finding, Rule, Severity
-from agenthook.normalize import normalize
+from agenthook.normalize import normalize, unquoted
 from agenthook.rules import Catalogue, TextRule, load
 from agenthook.rules.keywords import KeywordIndex
 from agenthook.rules.checks import CHECKS, CONTEXT_CHECKS, escalation
+from agenthook.rules.unicode import NON_ASCII_ONLY
 from agenthook.targets import STRUCTURED_KINDS
 
 _WINDOW = 16384
@@ -58,26 +59,51 @@ def _windows(text: str) -> Iterator[str]:
             return
 
 
+_BY_KEYWORD: dict[int, tuple[Sequence[TextRule], dict[str, tuple[int, ...]]]] = {}
+
+
+def _by_keyword(rules: Sequence[TextRule]) -> dict[str, tuple[int, ...]]:
+    """Keyword -> positions of the rules it admits, built once per rule list: a
+    line asks only the rules whose keywords it holds, not every rule in turn."""
+    cached = _BY_KEYWORD.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    table: dict[str, list[int]] = {}
+    for position, rule in enumerate(rules):
+        for keyword in rule.keywords:
+            table.setdefault(keyword, []).append(position)
+    if len(_BY_KEYWORD) > 64:
+        _BY_KEYWORD.clear()
+    _BY_KEYWORD[id(rules)] = rules, {k: tuple(v) for k, v in table.items()}
+    return _BY_KEYWORD[id(rules)][1]
+
+
 def _first_matches(unit: Unit, rules: Sequence[TextRule], index: KeywordIndex) -> dict[int, tuple[re.Match[str], str]]:
     """For each rule (by position), its first match not negated in its clause,
     with the window it was found in. A rule runs on a window only when one of
     its keywords occurs there, so a long line costs one keyword pass per
-    distinct window plus the patterns its content can actually match."""
+    distinct window plus the patterns its content can actually match. Rules
+    still unmatched then read the line with shell quoting undone, as a shell
+    (and an agent) reads `c'u'rl -k`."""
     found: dict[int, tuple[re.Match[str], str]] = {}
-    for window in _windows(unit.text):
-        present = index.present(window.lower())
-        if not present:
-            continue
-        for position, rule in enumerate(rules):
-            if position in found or present.isdisjoint(rule.keywords):
+    by_keyword = _by_keyword(rules)
+    variant = unquoted(unit.text)
+    for text in (unit.text, variant) if variant != unit.text else (unit.text,):
+        for window in _windows(text):
+            present = index.present(window.lower())
+            if not present:
                 continue
-            for match in rule.regex.finditer(window):
-                if rule.negatable and context.negated_in_clause(window, match.start()):
+            for position in sorted({p for keyword in present for p in by_keyword.get(keyword, ())}):
+                if position in found:
                     continue
-                found[position] = match, window
-                break
-        if len(found) == len(rules):
-            break
+                rule = rules[position]
+                for match in rule.regex.finditer(window):
+                    if rule.negatable and context.negated_in_clause(window, match.start()):
+                        continue
+                    found[position] = match, window
+                    break
+            if len(found) == len(rules):
+                return found
     return found
 
 
@@ -113,7 +139,10 @@ def match_unit(unit: Unit, rules: Sequence[TextRule], index: KeywordIndex) -> It
 def raw_checks(unit: Unit, checks: Iterable[tuple[Rule, str]]) -> Iterator[tuple[Rule, Severity, str, str]]:
     """Code rules that read the text as written (invisible characters included);
     a context check also reads the lines of the unit's file."""
+    ascii_only = unit.raw.isascii()
     for rule, name in checks:
+        if ascii_only and name in NON_ASCII_ONLY:
+            continue
         if name in CONTEXT_CHECKS:
             verdict = CONTEXT_CHECKS[name](unit.raw, unit.lines or {unit.line: unit.raw}, unit.line)
         else:
@@ -124,8 +153,11 @@ def raw_checks(unit: Unit, checks: Iterable[tuple[Rule, str]]) -> Iterator[tuple
 
 
 def _file_lines(change: FileChange) -> dict[int, str]:
+    """The new file's lines, each without its line ending (a CRLF file's `\r`
+    too, as patches give added lines); a `\r` inside a line stays."""
     if change.new_text is not None:
-        return dict(enumerate(change.new_text.split("\n"), start=1))
+        return {n: line[:-1] if line.endswith("\r") else line
+                for n, line in enumerate(change.new_text.split("\n"), start=1)}
     return dict(change.new_lines)
 
 

@@ -432,10 +432,11 @@ def git_path(name: str, cwd: str | None = None) -> str:
     return os.path.normpath(os.path.join(cwd or os.getcwd(), out))
 
 
-def staged_names(cwd: str | None = None) -> list[str]:
-    """Paths whose staged content differs from HEAD; one call, also before the first commit."""
-    out = run(["diff", "--cached", "--name-only", "-z", "--no-renames", "--ignore-submodules=none"], cwd=cwd)
-    return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+def staged_entries(cwd: str | None = None) -> list[RawEntry]:
+    """Entries whose staged content differs from HEAD; one call, also before the first commit."""
+    out = run(["diff", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev", "--ignore-submodules=none"],
+              cwd=cwd)
+    return parse_raw(out, with_commits=False)
 
 
 def tracked_files(cwd: str | None = None) -> list[str]:

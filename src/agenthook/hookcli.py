@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from agenthook.targets import Targets
 
 SERVER_EXCLUDE = ("--branches", "--tags")  # what a server has vetted: see sources/push.py
-POLICY_FILES = (".agenthook.toml", "pyproject.toml")  # policy.POLICY_FILE, policy.PYPROJECT, without its imports
+POLICY_FILES = (".agenthook.toml", "pyproject.toml")
+GITLINK = "160000"  # gitsource.GITLINK, without its imports  # policy.POLICY_FILE, policy.PYPROJECT, without its imports
 
 
 def _under_framework() -> bool:
@@ -139,7 +140,9 @@ def _nothing_staged() -> bool:
     from agenthook.targets import DEFAULT  # noqa: PLC0415
 
     try:
-        return not any(DEFAULT.kind_of(path) for path in git.staged_names())
+        # A submodule can sit where agent files live (.claude, .cursor/rules):
+        # any staged gitlink goes to the full check, which knows those places.
+        return not any(DEFAULT.kind_of(e.path) or GITLINK in (e.old_mode, e.new_mode) for e in git.staged_entries())
     except AgenthookError:
         return False  # the full command reports it
 

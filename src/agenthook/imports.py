@@ -111,9 +111,10 @@ def outside_imports(change: FileChange) -> Iterator[Import]:
             yield imp
 
 
-def read_text(read: Reader, path: str) -> tuple[str, str] | None:
+def read_text(read: Reader, path: str) -> tuple[str, str | None] | None:
     """(path, text) of the file at `path`, following symlinks inside the
-    repository; None when there is no such file, it is not text, or a link
+    repository; text None when the file is there but cannot be read as text
+    (NUL bytes, or over MAX_BYTES); None when there is no such file or a link
     leads outside."""
     for _ in range(MAX_LINKS):
         entry = read(path)
@@ -122,7 +123,7 @@ def read_text(read: Reader, path: str) -> tuple[str, str] | None:
         mode, data = entry
         if mode != SYMLINK_MODE:
             if len(data) > MAX_BYTES or b"\0" in data:
-                return None
+                return path, None
             return path, data.decode("utf-8", "surrogateescape")
         link = data.decode("utf-8", "surrogateescape")
         resolved = _resolve(path, link)
@@ -140,6 +141,12 @@ def whole(path: str, kind: str, text: str, commit: str | None) -> FileChange:
     added = [AddedLine(i, line[:-1] if line.endswith("\r") else line) for i, line in enumerate(lines, start=1)]
     return FileChange(path=path, kind=kind, status="A", added=added, new_lines={a.number: a.text for a in added},
                       new_text=text, commit=commit, new_mode="100644")
+
+
+def unreadable(path: str, kind: str, commit: str | None) -> FileChange:
+    """Content the agent will read but agenthook cannot (binary, NUL bytes, too
+    large): special.check reports it (AH1203) rather than let it pass unseen."""
+    return FileChange(path=path, kind=kind, status="A", commit=commit, new_mode="100644", binary=True)
 
 
 def imported(changes: list[FileChange], read_for: Callable[[str | None], Reader]) -> list[FileChange]:
@@ -167,6 +174,9 @@ def imported(changes: list[FileChange], read_for: Callable[[str | None], Reader]
                     if (change.commit, path) in done:
                         continue
                     done.add((change.commit, path))
+                if text is None:
+                    result.append(unreadable(path, INSTRUCTIONS, change.commit))
+                    continue
                 found.append(whole(path, INSTRUCTIONS, text, change.commit))
         result.extend(found)
         frontier = found

@@ -32,6 +32,29 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text.translate(_TABLE))
 
 
+_WORD_BREAKS = lazyre.compile(r"([\s`]+)")
+_ESCAPED_LETTER = lazyre.compile(r"\\(?=[\w-])")
+# A shell word of a command name or option: code (`exec(open('x'))`) is left as written.
+_PLAIN_WORD = lazyre.compile(r"[\w.,:/@=+~%'\"\\-]+")
+
+
+def unquoted(text: str) -> str:
+    """The text with shell quoting undone inside each word: a shell runs
+    `c'u'rl`, `"curl"` and `cu\\rl` as `curl`, and so does an agent asked to
+    run them. A word with an unpaired quote (`don't`), or with code
+    punctuation (`open('x')`), is left as written.
+    Words are found by splitting, never by a pattern that could backtrack."""
+    if "'" not in text and '"' not in text and "\\" not in text:
+        return text
+    parts = _WORD_BREAKS.split(text)
+    for i in range(0, len(parts), 2):
+        word = parts[i]
+        if (("'" in word or '"' in word or "\\" in word) and not (word.count("'") % 2 or word.count('"') % 2)
+                and _PLAIN_WORD.fullmatch(word)):
+            parts[i] = _ESCAPED_LETTER.sub("", word.replace("'", "").replace('"', ""))
+    return "".join(parts)
+
+
 def printable(text: str, limit: int = 300) -> str:
     """The line as a report shows it: control and invisible characters escaped,
     so that what the reviewer sees is everything that is there."""

@@ -56,8 +56,11 @@ def link_contents(changes: list[FileChange], read_for: Callable[[str | None], im
             continue
         resolved = link_target(change)
         content = imports.read_text(read_for(change.commit), resolved) if resolved else None
-        if content is not None:
-            contents.append(imports.whole(change.path, change.kind, content[1], change.commit))
+        if content is None:
+            continue
+        text = content[1]
+        contents.append(imports.whole(change.path, change.kind, text, change.commit) if text is not None
+                        else imports.unreadable(change.path, change.kind, change.commit))
     return contents
 
 
@@ -81,7 +84,8 @@ def check(change: FileChange, catalogue: Catalogue) -> Iterator[Finding]:
     elif change.is_symlink:
         yield from _symlink(change, catalogue)
     elif change.binary and not change.added:
-        yield _finding(catalogue, UNSCANNABLE, change, "(binary content)")
+        yield _finding(catalogue, UNSCANNABLE, change, "(binary content)",
+                       detail="The content is binary, holds NUL bytes or is too large to read as text.")
     elif any("\0" in a.text for a in change.added):
         line = next(a for a in change.added if "\0" in a.text)
         yield _finding(catalogue, UNSCANNABLE, change, line.text, detail="The added text contains NUL bytes.",

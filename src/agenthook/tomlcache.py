@@ -18,11 +18,6 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11 only
-    import tomli as tomllib
-
 _FORMAT = b"agenthook-toml-cache-1"
 
 
@@ -45,6 +40,10 @@ def load(paths: Sequence[str], name: str) -> list[dict[str, Any]]:
             return data
     except (OSError, ValueError):
         pass
+    if sys.version_info >= (3, 11):
+        import tomllib  # noqa: PLC0415 - only when there is no usable copy
+    else:  # pragma: no cover - exercised on Python < 3.11 only
+        import tomli as tomllib  # noqa: PLC0415
     data = [tomllib.loads(content.decode("utf-8")) for content in contents]
     _store(cache_dir, cache, name, data)
     return data

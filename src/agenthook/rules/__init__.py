@@ -67,7 +67,11 @@ class Catalogue:
         return KeywordIndex(k for t in self.text_rules for k in t.keywords)
 
     def text_rules_for(self, kind: str) -> tuple[TextRule, ...]:
-        return tuple(t for t in self.text_rules if kind in t.rule.kinds)
+        """The same tuple on every call for a kind, so that tables built from it are reused."""
+        by_kind = self.__dict__.setdefault("_text_rules_by_kind", {})
+        if kind not in by_kind:
+            by_kind[kind] = tuple(t for t in self.text_rules if kind in t.rule.kinds)
+        return by_kind[kind]
 
     def raw_checks_for(self, kind: str) -> tuple[tuple[Rule, str], ...]:
         return tuple(r for r in self.raw_checks if kind in r[0].kinds)

@@ -445,6 +445,10 @@ RAW_CHECKS: dict[str, Callable[[re.Match[str] | None, str], Verdict | None]] = {
     "carriage-return": carriage_return,
     "hidden-meaning": hidden_meaning,
 }
+# Checks that can only find something in text with a non-ASCII character:
+# an ASCII line, nearly every line, skips them.
+NON_ASCII_ONLY = frozenset({"tag-characters", "bidi-controls", "invisible-characters", "variation-selectors",
+                            "hidden-meaning"})
 CONTEXT_CHECKS: dict[str, Callable[[str, Mapping[int, str], int], Verdict | None]] = {
     "html-comment": html_comment,
 }

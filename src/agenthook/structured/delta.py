@@ -21,11 +21,6 @@ from agenthook import lazyre
 from agenthook.model import FileChange
 from agenthook.structured import jsonloc
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - only older interpreters
-    import tomli as tomllib
-
 Path = tuple[Any, ...]
 
 
@@ -345,10 +340,20 @@ _TOML_KEY = lazyre.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
 _MAX_STATEMENT_LINES = 50
 
 
+def _toml_loads(text: str) -> dict[str, Any]:
+    """tomllib.loads, imported on first use: most changes hold no TOML. Its
+    TOMLDecodeError is a ValueError."""
+    if sys.version_info >= (3, 11):
+        import tomllib as toml  # noqa: PLC0415
+    else:  # pragma: no cover - only older interpreters
+        import tomli as toml  # noqa: PLC0415
+    return toml.loads(text)
+
+
 def _toml_key_parts(text: str) -> tuple[str, ...] | None:
     try:
-        parsed = tomllib.loads(f"{text} = 0")
-    except tomllib.TOMLDecodeError:
+        parsed = _toml_loads(f"{text} = 0")
+    except ValueError:
         return None
     parts: list[str] = []
     node: Any = parsed
@@ -408,8 +413,8 @@ def _toml_statement(change: FileChange, run: list[int], start: int) -> tuple[dic
         text += change.new_lines.get(run[start + used], "") + "\n"
         used += 1
         try:
-            return tomllib.loads(text), used
-        except tomllib.TOMLDecodeError:
+            return _toml_loads(text), used
+        except ValueError:
             if not _toml_open(text):
                 break
     return None, used
