@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import Repo
 
@@ -55,3 +56,16 @@ def test_other_shapes_still_go_through_the_full_command_line(repo: Repo) -> None
     assert code == 0
     assert "Usage:" in report
     assert "click" in modules
+
+
+def test_server_hook_runs_without_click(tmp_path: Path) -> None:
+    """The server hook as `agenthook install --server` writes it: `pre-receive`
+    (with or without --config), git's ref lines on standard input."""
+    bare = tmp_path / "server.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    policy = tmp_path / "server.toml"
+    policy.write_text('threshold = "high"\n')
+    for args in (("pre-receive",), ("pre-receive", "--config", str(policy))):
+        code, modules, report = _imported(Repo(bare), *args)
+        assert code == 0, report
+        assert "agenthook.serverpolicy" in modules and "click" not in modules

@@ -418,9 +418,10 @@ def register(group: click.Group) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The `agenthook` command. A hook called in the shape git or the pre-commit
-    framework uses (`pre-commit`; `pre-push [REMOTE [URL]]`) runs without
-    click; everything else, options and help included, goes through it."""
+    """The `agenthook` command. A hook called in the shape git, the pre-commit
+    framework or `agenthook install` uses (`pre-commit`; `pre-push [REMOTE
+    [URL]]`; `pre-receive [--config FILE]`) runs without click; everything
+    else, help included, goes through it."""
     from agenthook.outcome import guarded  # noqa: PLC0415
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -428,6 +429,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return guarded(lambda: pre_commit(()))
     if args[:1] == ["pre-push"] and len(args) <= 3 and not any(a.startswith("-") for a in args[1:]):
         return guarded(lambda: pre_push(args[1] if len(args) > 1 else None))
+    if args == ["pre-receive"] or (len(args) == 3 and args[:2] == ["pre-receive", "--config"]):
+        return guarded(lambda: pre_receive(args[2] if len(args) == 3 else None))
     from agenthook.cli import main as cli_main  # noqa: PLC0415
 
     return cli_main(args)
