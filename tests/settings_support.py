@@ -94,14 +94,19 @@ def js(value: Any) -> str:
     return json.dumps(value, indent=2)
 
 
-def staged_report(repo: Repo, path: str, before: str | None, after: str) -> dict[str, Any]:
-    """Commit `before`, stage `after`, run the staged check as a hook does."""
+def commit_and_stage(repo: Repo, path: str, before: str | None, after: str) -> None:
+    """Commit `before` at `path` (nothing when None), then stage `after` there."""
     repo.write("README.md", "seed\n")
     if before is not None:
         repo.write(path, before)
     repo.commit("before")
     repo.write(path, after)
     repo.git("add", "-A")
+
+
+def staged_report(repo: Repo, path: str, before: str | None, after: str) -> dict[str, Any]:
+    """Commit `before`, stage `after`, run the staged check as a hook does."""
+    commit_and_stage(repo, path, before, after)
     run = agenthook("check-diff", "--staged", "--format", "json", cwd=repo.path)
     assert run.code in (0, 1), run.err
     report: dict[str, Any] = json.loads(run.out)

@@ -11,7 +11,7 @@ import pytest
 from agenthook import targets
 from agenthook.targets import DEFAULT
 from conftest import CLEAN_LINE, RISKY_LINE, Repo
-from settings_support import js, staged_or_patch
+from settings_support import commit_and_stage, js, staged_or_patch
 
 KINDS = {
     ".zed/settings.json": targets.ZED_SETTINGS,
@@ -117,15 +117,6 @@ CHANGES = [
 INSTRUCTION_FILES = [".rules", ".roomodes", ".roo/rules-code/style.md", ".kilocode/rules/style.md",
                      ".kiro/hooks/lint-on-save.kiro.hook", ".continue/prompts/review.prompt",
                      ".continue/config.yaml", "CONVENTIONS.md", ".amazonq/rules/style.md"]
-
-
-def commit_and_stage(repo: Repo, path: str, before: str | None, after: str) -> None:
-    repo.write("README.md", "seed\n")
-    if before is not None:
-        repo.write(path, before)
-    repo.commit("before")
-    repo.write(path, after)
-    repo.git("add", "-A")
 
 
 @pytest.mark.parametrize("mode", ["staged", "patch"])
