@@ -44,7 +44,7 @@ def test_deleting_claude_settings_reports_each_protection_at_its_old_line(repo: 
     assert found(report) == {("AH110", "high", 7), ("AH110", "medium", 8), ("AH110", "medium", 10),
                              ("AH112", "medium", 13)}
     (env,) = [f for f in report["findings"] if f["line"] == 7]
-    assert env["path"] == ".claude/settings.json" and env["text"] == '"Read(./.env)",'
+    assert env["path"] == ".claude/settings.json" and env["text"] == '"Read(./.env)"'  # the removed value
     assert "`Read(./.env)` was removed from `deny`" in env["message"]
 
 

@@ -106,3 +106,19 @@ def test_json_keeps_its_version_1_shape_unless_verbose():
     assert set(plain) == {"version", "blocked", "threshold", "findings", "errors"}
     assert set(verbose) - set(plain) == {"policy", "suppressed", "unused_allow"}
     assert set(verbose["findings"][0]) - set(plain["findings"][0]) == {"match", "fingerprint", "expired_allow"}
+
+
+def test_a_removed_deny_rule_is_shown_as_removed(repo: Repo) -> None:
+    """The finding is about what the change takes away: the report shows that
+    entry with `-`, not the unrelated line it points to with `+`, in both modes."""
+    start = '{\n  "permissions": {\n    "deny": [\n      "Bash(rm:*)",\n      "Read(./.env)"\n    ]\n  }\n}\n'
+    repo.write(".claude/settings.json", start)
+    repo.commit("deny rules")
+    repo.write(".claude/settings.json", start.replace('      "Bash(rm:*)",\n      "Read(./.env)"\n',
+                                                      '      "Bash(rm:*)"\n'))
+    repo.git("add", "-A")
+    for args, stdin in ((("--staged",), None), (("-",), repo.git("diff", "--cached").encode())):
+        run = agenthook("check-diff", *args, cwd=repo.path, stdin=stdin)
+        assert run.code == 1, run.err
+        assert '    - "Read(./.env)"' in run.out
+        assert "    + " not in run.out

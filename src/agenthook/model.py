@@ -118,6 +118,7 @@ class Finding:
     detail: str = ""
     commit: str | None = None
     match: str = ""  # the part of the line that matched: what suppressions key on
+    removed: bool = False  # `text` is content the change removes (a deny rule, a guard), not an added line
 
     @property
     def message(self) -> str:

@@ -38,7 +38,7 @@ def _finding(f: Finding, blocking: bool, colour: bool, expired: list[AllowEntry]
         head = f"{_COLOURS.get(f.severity.label, '')}{head}{_RESET}"
     lines = [head]
     if f.text:
-        lines.append(f"    + {printable(f.text.strip())}")
+        lines.append(f"    {'-' if f.removed else '+'} {printable(f.text.strip())}")
     lines.append(f"  why: {f.message}")
     lines.append(f"  fix: {f.rule.fix}")
     for entry in expired:

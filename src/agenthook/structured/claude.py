@@ -11,7 +11,7 @@ from agenthook import grants
 from agenthook.model import Finding, Severity
 from agenthook.structured import hosts, launch
 from agenthook.structured.delta import Delta
-from agenthook.structured.doc import Doc, lower
+from agenthook.structured.doc import Doc, lower, shown
 from agenthook.structured.hooks import HELPER_PARENTS, command_findings
 from agenthook.structured.permissions import is_rule, judge_allow, judge_directory
 
@@ -194,25 +194,25 @@ def _protective_removed(doc: Doc, d: Delta) -> Iterator[Finding]:
     detail = f"`{rule}` was removed from `{listed}`: what it refused may run again {how}."
     if grant is not None:
         detail += f" As an allow rule it would mean: {grant.reason}"
-    yield doc.finding("AH110", d.line, detail, severity, rule)
+    yield doc.finding("AH110", d.line, detail, severity, rule, removed=shown(d.old))
 
 
 def _guard_removed(doc: Doc, d: Delta) -> Iterator[Finding]:
     if d.old == "disable":
         yield doc.finding("AH110", d.line, f"`{d.key}` was removed: {_GUARDS[d.key or '']}.", Severity.MEDIUM,
-                          d.key or "")
+                          d.key or "", removed=shown(d.old, d.key))
 
 
 def _rejection_removed(doc: Doc, d: Delta) -> Iterator[Finding]:
     if isinstance(d.old, str):
         yield doc.finding("AH1006", d.line, f"The `.mcp.json` server `{d.old}` is no longer rejected.",
-                          Severity.MEDIUM, d.old)
+                          Severity.MEDIUM, d.old, removed=shown(d.old))
 
 
 def _sandbox_removed(doc: Doc, d: Delta) -> Iterator[Finding]:
     if d.old is True:
         yield doc.finding("AH112", d.line, "`sandbox.enabled` was removed: commands run outside the sandbox.",
-                          Severity.MEDIUM, "sandbox")
+                          Severity.MEDIUM, "sandbox", removed=shown(d.old, d.key))
 
 
 # Where a value sits -> how it is judged; the first match wins. New values:

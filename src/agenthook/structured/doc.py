@@ -3,6 +3,7 @@ states they came from, and the way back from a path to its line."""
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -86,10 +87,20 @@ class Doc:
         return (self.change.old_lines if self._deleted else self.change.new_lines).get(line, "").strip()
 
     def finding(self, rule_id: str, line: int, detail: str, severity: Severity | None = None,
-                match: str = "") -> Finding:
+                match: str = "", removed: str | None = None) -> Finding:
+        """A finding at `line`; with `removed`, about that removed content
+        (shown as removed), since the line it points to is not what is wrong."""
         rule = self.catalogue.rules[rule_id]
-        return Finding(rule, self.change.path, line, self.text(line), severity or rule.severity, detail,
-                       self.change.commit, match)
+        text = self.text(line) if removed is None else removed
+        return Finding(rule, self.change.path, line, text, severity or rule.severity, detail,
+                       self.change.commit, match, removed is not None)
+
+
+def shown(value: object, key: str | None = None) -> str:
+    """A removed value as its settings file wrote it (`"Bash(rm:*)"`, `"key": true`)."""
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, (str, bool, int, float)) or value is None \
+        else str(value)
+    return f"{json.dumps(key, ensure_ascii=False)}: {text}" if key is not None else text
 
 
 def lower(severity: Severity) -> Severity:

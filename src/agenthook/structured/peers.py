@@ -12,7 +12,7 @@ from agenthook import grants, lazyre
 from agenthook.model import Finding, Severity
 from agenthook.structured import hooks, hosts
 from agenthook.structured.delta import Delta
-from agenthook.structured.doc import Doc
+from agenthook.structured.doc import Doc, shown
 from agenthook.structured.hooks import command_findings, judge_command
 from agenthook.structured.permissions import judge_directory
 
@@ -92,7 +92,7 @@ def _gemini_telemetry(doc: Doc, d: Delta) -> Iterator[Finding]:
 def _no_longer_excluded(doc: Doc, d: Delta) -> Iterator[Finding]:
     if isinstance(d.old, str):
         yield doc.finding("AH110", d.line, f"`{d.old}` is no longer excluded: the agent may use it again.",
-                          Severity.MEDIUM, d.old)
+                          Severity.MEDIUM, d.old, removed=shown(d.old))
 
 
 _GEMINI_ADDED: Table = (
@@ -360,7 +360,8 @@ def _zed_guard_removed(doc: Doc, d: Delta) -> Iterator[Finding]:
     if isinstance(d.old, str):
         listed = next(k for k in _ZED_LISTS if k in d.keys)
         yield doc.finding("AH110", d.line, f"`{d.old}` was removed from the `{_zed_tool(d) or 'agent'}` tool's "
-                                           f"`{listed}`: what it stopped may run again.", Severity.MEDIUM, d.old)
+                                           f"`{listed}`: what it stopped may run again.", Severity.MEDIUM, d.old,
+                          removed=shown(d.old))
 
 
 _ZED_ADDED: Table = (
@@ -414,7 +415,7 @@ def _q_command(doc: Doc, d: Delta) -> Iterator[Finding]:
 def _q_denied_removed(doc: Doc, d: Delta) -> Iterator[Finding]:
     if isinstance(d.old, str):
         yield doc.finding("AH110", d.line, f"`{d.old}` was removed from `deniedCommands`: the agent may run it again.",
-                          Severity.MEDIUM, d.old)
+                          Severity.MEDIUM, d.old, removed=shown(d.old))
 
 
 _Q_ADDED: Table = (
