@@ -464,6 +464,8 @@ def test_gemini_tool(entry: str, expected: Severity | None) -> None:
         ("npx", CRITICAL),
         ("/^git\\b/", HIGH),
         ("/^find /", HIGH),
+        ("/^(?:python3 .*)$/", CRITICAL),
+        ("/^python3 -m pytest$/", None),
         ("/git/", HIGH),
         ("rm", HIGH),
         ("curl", HIGH),
