@@ -427,3 +427,34 @@ def test_a_relative_git_dir_is_kept_for_git_run_from_elsewhere(tmp_path: Path,
     monkeypatch.setenv("GIT_DIR", ".")
     found = gitcalls.run(["rev-parse", "--absolute-git-dir"], cwd=str(tmp_path)).decode().strip()
     assert Path(found).resolve() == bare.resolve()
+
+
+def test_many_updated_refs_cost_a_fixed_number_of_git_calls(repo: Repo, tmp_path: Path) -> None:
+    """A mirror-style push updating 120 branches at once: the endpoint check lists
+    every ref's change in one `diff-tree --stdin`, so the hook's git calls do not
+    grow with the number of refs, and the one risky branch is still found. (By
+    local path: git's trace reaches the hook only through the environment.)"""
+    (tmp_path / "srv").mkdir()
+    server = bare_with_hook(tmp_path / "srv" / "server.git")
+    repo.git("remote", "add", "origin", str(server))
+    repo.write("README.md", "hello\n")
+    repo.write("CLAUDE.md", START)
+    repo.commit("start")
+    names = [f"topic-{i:03d}" for i in range(120)]
+    for name in names:
+        repo.git("branch", name, "main")
+    git(server, "fetch", "-q", str(repo.path), *(f"{n}:refs/heads/{n}" for n in names))
+    repo.write("README.md", "hello again\n")
+    clean = repo.commit("clean")
+    for i, name in enumerate(names[:-1]):  # each branch its own commit: 119 distinct ref updates
+        own = repo.git("commit-tree", f"{clean}^{{tree}}", "-p", clean, "-m", f"clean {i}").strip()
+        repo.git("branch", "-f", name, own)
+    repo.git("checkout", "-q", names[-1])
+    repo.write("CLAUDE.md", START + RISKY_LINE)
+    risky = repo.commit("risky")
+    trace = tmp_path / "trace"
+    run = push(repo, *(f"{n}:{n}" for n in names), env={"GIT_TRACE": str(trace)})
+    assert_rejected(run, names[-1])
+    assert (risky[:12], "CLAUDE.md", 4) in findings(run)
+    calls = [line for line in trace.read_text().splitlines() if "built-in: git diff-tree" in line]
+    assert 1 <= len(calls) <= 4, len(calls)

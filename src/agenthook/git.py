@@ -377,11 +377,53 @@ def parse_walk(out: bytes) -> tuple[list[str], list[RawEntry]]:
     return commits, entries
 
 
-def tree_raw(old: str, new: str, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> list[RawEntry]:
-    """Every path that differs between two trees (or commits), with modes and blob ids."""
-    out = run(["diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", "--ignore-submodules=none",
-               old, new, "--"], cwd=cwd, deadline=deadline)
-    return parse_raw(out, with_commits=False)
+def trees_raw(pairs: Sequence[tuple[str, str]], cwd: str | None = None,
+              deadline: Deadline = NO_DEADLINE) -> list[list[RawEntry]]:
+    """What differs within each (old, new) pair of commits or trees, in two git
+    calls however many pairs there are: a push of thousands of refs must not
+    cost a git process per ref. Entries in the order of `pairs`."""
+    if not pairs:
+        return []
+    names = list(dict.fromkeys(name for pair in pairs for name in pair))
+    query = "".join(f"{name}^{{tree}}\n" for name in names).encode()
+    out = run(["cat-file", "--batch-check=%(objectname) %(objecttype)"], cwd=cwd, stdin=query, deadline=deadline)
+    lines = out.decode("utf-8", "replace").splitlines()
+    if len(lines) != len(names) or any(not line.endswith(" tree") for line in lines):
+        raise GitError(f"cannot read the trees of {len(names)} commits: {next(iter(lines), '')}")
+    tree = {name: line.split(" ", 1)[0] for name, line in zip(names, lines)}
+    stdin = "".join(f"{tree[old]} {tree[new]}\n" for old, new in pairs).encode()
+    # --always: a header for every pair, an empty diff included, so that the
+    # output maps back to the input line by line.
+    out = run(["diff-tree", "--stdin", "--always", "-r", "-z", "--raw", "--no-renames", "--no-abbrev",
+               "--ignore-submodules=none"], cwd=cwd, stdin=stdin, deadline=deadline)
+    listed: list[list[RawEntry]] = []
+    fields = out.split(b"\0")
+    i = 0
+    while i < len(fields):
+        field = fields[i]
+        if field.startswith(b":") and listed and i + 1 < len(fields):
+            meta = field[1:].decode("ascii", "replace").split()
+            if len(meta) < 5:
+                raise GitError("unexpected output from git diff-tree --stdin")
+            path = fields[i + 1].decode("utf-8", "surrogateescape")
+            listed[-1].append(RawEntry(None, meta[0], meta[1], meta[2], meta[3], meta[4][:1], path))
+            i += 2
+            continue
+        # A pair's header line ("<tree> <tree>") ends in a newline, not a NUL:
+        # the first entry's metadata follows in the same field.
+        head, _, rest = field.partition(b"\n")
+        header = head.decode("ascii", "replace").split(" ")
+        if len(header) == 2 and all(OID.match(h) for h in header):
+            listed.append([])
+        elif field.strip():
+            raise GitError("unexpected output from git diff-tree --stdin")
+        if rest:
+            fields[i] = rest
+        else:
+            i += 1
+    if len(listed) != len(pairs):
+        raise GitError("unexpected output from git diff-tree --stdin")
+    return listed
 
 
 def tree_patch(old: str, new: str, paths: Iterable[str], cwd: str | None = None,

@@ -170,12 +170,16 @@ def revision_range(spec: str, targets: Targets, cwd: str | None = None,
     return commits(ids, targets, cwd, deadline)
 
 
-def tree_changes(old: str, new: str, targets: Targets, commit: str, cwd: str | None = None,
+def tree_changes(pairs: Sequence[tuple[str, str]], targets: Targets, cwd: str | None = None,
                  deadline: Deadline = git.NO_DEADLINE) -> list[FileChange]:
-    """What the agent files gained from `old` to `new` as a whole, reported under `commit`:
-    catches content that reached a ref without passing as a new commit of its own."""
-    entries = [e._replace(commit=commit) for e in git.tree_raw(old, new, cwd, deadline) if kind_of_entry(e, targets)]
-    if not entries:
-        return []
-    patch = git.tree_patch(old, new, sorted({e.path for e in entries}), cwd, deadline)
-    return assemble(entries, {commit: patch}, targets, cwd, deadline)
+    """What the agent files gained from `old` to `new` as a whole, for each (old,
+    new) pair, reported under `new`: catches content that reached a ref without
+    passing as a new commit of its own. The listing is one git call for all
+    pairs; only pairs that touch agent files cost more."""
+    changes: list[FileChange] = []
+    for (old, new), listed in zip(pairs, git.trees_raw(pairs, cwd, deadline)):
+        entries = [e._replace(commit=new) for e in listed if kind_of_entry(e, targets)]
+        if entries:
+            patch = git.tree_patch(old, new, sorted({e.path for e in entries}), cwd, deadline)
+            changes += assemble(entries, {new: patch}, targets, cwd, deadline)
+    return changes

@@ -186,11 +186,7 @@ def endpoint_changes(peeled: Mapping[RefUpdate, str], targets: Targets, cwd: str
     created = [u for u in peeled if olds.get(u) is None]  # an old tip that was no commit counts as none
     if created:
         pairs.update(dict.fromkeys(_created_pairs(created, peeled, cwd, deadline)))
-    changes: list[FileChange] = []
-    for base, tip in pairs:
-        if base != tip:
-            changes += gitsource.tree_changes(base, tip, targets, tip, cwd, deadline)
-    return changes
+    return gitsource.tree_changes([(base, tip) for base, tip in pairs if base != tip], targets, cwd, deadline)
 
 
 def _created_pairs(created: Sequence[RefUpdate], peeled: Mapping[RefUpdate, str], cwd: str | None,
