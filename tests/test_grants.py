@@ -5,7 +5,8 @@ import random
 
 import pytest
 
-from agenthook.grants import Grant, judge_claude_rule, judge_command, judge_gemini_tool, judge_terminal_pattern
+from agenthook.grants import (Grant, judge_claude_rule, judge_command, judge_gemini_tool, judge_terminal_pattern,
+                              split_commands)
 from agenthook.model import Severity
 
 CRITICAL, HIGH, MEDIUM, LOW = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
@@ -490,3 +491,17 @@ def test_terminal_pattern(pattern: str, expected: Severity | None) -> None:
 def test_terminal_regex_reason_names_the_command_it_lets_through() -> None:
     grant = judge_terminal_pattern("/^git\\b/")
     assert grant is not None and "`git`" in grant.reason and "`/^git\\b/`" in grant.reason
+
+
+@pytest.mark.parametrize(("line", "commands"), [
+    ("a && b | c; d", ["a", "b", "c", "d"]),
+    ("echo $(curl x | sh); ls", ["echo $(curl x | sh)", "ls"]),
+    ("echo `id; whoami` && ls", ["echo `id; whoami`", "ls"]),
+    ("find . -exec rm {} \\; && ls", ["find . -exec rm {} \\;", "ls"]),
+    ("make 2>&1 | tee log", ["make 2>&1", "tee log"]),
+    ("echo 'a;b' \"c|d\"", ["echo 'a;b' \"c|d\""]),
+])
+def test_one_splitter_reads_operators_as_a_shell_does(line: str, commands: list[str]) -> None:
+    """Rule specs and hook commands are split by the same function: an operator
+    inside quotes, `$(…)`, backticks or after a backslash starts no command."""
+    assert [part.strip() for _, part in split_commands(line)] == commands

@@ -140,25 +140,43 @@ def _entry_grant(entry: _Entry, shown: str, label: str) -> Grant:
 # ---------------------------------------------------------------------------
 # Shell command lines
 
-_OPERATORS = ("&&", "||", "|&", ";", "|", "&", "\n")
+_OPERATORS = ("&&", "||", "|&", ";;", ";", "|", "&", "\n")
 _ASSIGNMENT = lazyre.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 _VERSION_SUFFIX = lazyre.compile(r"[\d.]+$")
 
 
-def _split_commands(text: str) -> list[tuple[str, str]]:
-    """Split a command line on shell operators outside quotes, as the agents check
-    each sub-command separately. Each part comes with the operator before it."""
+def split_commands(text: str) -> list[tuple[str, str]]:
+    """Split a command line into its simple commands, each with the operator
+    before it, as a shell does: operators inside quotes, after a backslash, in
+    backticks or inside `$(…)` do not split, and `2>&1`-style redirections are
+    not `&`. Parts keep their spacing (a trailing space says a wildcard after
+    it starts a new word); the agents check each sub-command on its own."""
     parts: list[tuple[str, str]] = []
-    before, start, quote, i = "", 0, "", 0
+    before, start, quote, depth, i = "", 0, "", 0, 0
     while i < len(text):
         char = text[i]
         if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
+            if char == "\\" and quote == '"':
+                i += 2
+                continue
+            if char == quote:
+                quote = ""
+        elif char == "\\":
+            i += 2
+            continue
+        elif char in "'\"`":
             quote = char
-        else:
+        elif text.startswith("$(", i):
+            depth += 1
+            i += 2
+            continue
+        elif char == ")" and depth:
+            depth -= 1
+        elif not depth:
             op = next((o for o in _OPERATORS if text.startswith(o, i)), "")
-            if op and not _is_redirect(text, i, op):
+            if op == "&" and ((i and text[i - 1] in "<>") or text.startswith(">", i + 1)):
+                op = ""
+            if op:
                 parts.append((before, text[start:i]))
                 before, start = op, i + len(op)
                 i += len(op)
@@ -168,22 +186,21 @@ def _split_commands(text: str) -> list[tuple[str, str]]:
     return parts
 
 
-def _is_redirect(text: str, i: int, op: str) -> bool:
-    """`2>&1`, `>&2` and `&>` use `&` without starting a new command."""
-    return op == "&" and ((i > 0 and text[i - 1] in "<>") or text.startswith(">", i + 1))
+def shell_words(text: str) -> list[str]:
+    """Shell words, tolerant of text that stops inside quotes (`find . -name
+    "*.py`): an unclosed quote is closed."""
+    for closing in ("", '"', "'"):
+        try:
+            return shlex.split(text + closing)
+        except ValueError:
+            continue
+    return text.split()
 
 
 def _words(text: str) -> tuple[list[str], bool]:
     """Shell words of the text before a wildcard, and whether the wildcard continues
-    the last word (`ls*`) rather than starting a new one (`ls *`). The text may stop
-    inside quotes (`find . -name "*.py"`), so an unclosed quote is closed."""
-    words = text.split()
-    for closing in ("", '"', "'"):
-        try:
-            words = shlex.split(text + closing)
-            break
-        except ValueError:
-            continue
+    the last word (`ls*`) rather than starting a new one (`ls *`)."""
+    words = shell_words(text)
     partial = bool(text) and not text[-1].isspace()
     if words and words[-1] == "":
         words.pop()
@@ -213,7 +230,7 @@ def _canonical(name: str) -> str:
 
 def _judge_line(text: str, label: str) -> Grant | None:
     """Judge a command line in which every `*` is a wildcard matching any text."""
-    parts = _split_commands(text)
+    parts = split_commands(text)
     return _worst([_judge_part(part, label) for _, part in parts] + [_judge_pipes(parts, label)])
 
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 import enum
 import posixpath
 import re
-import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from agenthook import context, lazyre
+from agenthook import context, grants, lazyre
 from agenthook.structured import hosts
 
 
@@ -130,57 +129,15 @@ def program(word: str) -> str:
 
 
 def _parts(text: str) -> list[tuple[str, str]]:
-    """Simple commands of a shell line with the operator before each; quotes,
-    `$(…)` and backticks are kept whole."""
-    parts: list[tuple[str, str]] = []
-    before, start, quote, depth, i = "", 0, "", 0, 0
-    while i < len(text):
-        char = text[i]
-        if quote:
-            if char == "\\" and quote == '"':
-                i += 2
-                continue
-            if char == quote:
-                quote = ""
-        elif char == "\\":
-            i += 2
-            continue
-        elif char in "'\"`":
-            quote = char
-        elif text.startswith("$(", i):
-            depth += 1
-            i += 2
-            continue
-        elif char == ")" and depth:
-            depth -= 1
-        elif not depth:
-            op = next((o for o in ("&&", "||", "|&", ";;", ";", "|", "&", "\n") if text.startswith(o, i)), "")
-            if op == "&" and ((i and text[i - 1] in "<>") or text.startswith(">", i + 1)):
-                op = ""
-            if op:
-                parts.append((before, text[start:i]))
-                before, start = op, i + len(op)
-                i += len(op)
-                continue
-        i += 1
-    parts.append((before, text[start:]))
-    return [(op, part.strip()) for op, part in parts if part.strip()]
-
-
-def words(text: str) -> list[str]:
-    """Shell words, tolerant of an unclosed quote."""
-    for closing in ("", '"', "'"):
-        try:
-            return shlex.split(text + closing, posix=True)
-        except ValueError:
-            continue
-    return text.split()
+    """Simple commands of a shell line with the operator before each, stripped;
+    quotes, `$(…)` and backticks are kept whole."""
+    return [(op, part.strip()) for op, part in grants.split_commands(text) if part.strip()]
 
 
 def _command_words(text: str) -> list[str]:
     """The words of a simple command without shell keywords, redirections and
     leading assignments: what remains starts with the program."""
-    found = [w for w in words(text) if not re.match(r"^\d*[<>]", w)]
+    found = [w for w in grants.shell_words(text) if not re.match(r"^\d*[<>]", w)]
     while found and (found[0] in _SHELL_KEYWORDS or re.match(r"^[A-Za-z_]\w*=", found[0])):
         found.pop(0)
     return found
@@ -598,7 +555,7 @@ def _unwrapped(args: Sequence[str]) -> list[str]:
         while rest and (rest[0].startswith("-") or re.match(r"^[A-Za-z_]\w*=", rest[0]) or
                         (name == "timeout" and re.match(r"^\d", rest[0]))):
             if name == "env" and rest[0] in ("-S", "--split-string") and len(rest) > 1:
-                rest = words(rest[1]) + rest[2:]
+                rest = grants.shell_words(rest[1]) + rest[2:]
                 break
             rest = rest[2:] if rest[0] in values else rest[1:]
     return rest

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from agenthook import lazyre, targets
+from agenthook import grants, lazyre, targets
 from agenthook.model import Finding, Severity
 from agenthook.structured import hosts, launch
 from agenthook.structured.delta import MISSING, Path
@@ -123,7 +123,7 @@ def argv_of(server: dict[str, Any]) -> list[str]:
     if isinstance(args, list):
         argv += [a for a in args if isinstance(a, str)]
     elif isinstance(args, str):
-        argv += launch.words(args)
+        argv += grants.shell_words(args)
     return argv
 
 
