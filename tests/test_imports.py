@@ -175,5 +175,24 @@ def test_import_targets_are_read_as_claude_code_reads_them() -> None:
 def test_symlink_chains_are_followed_inside_the_repository_only() -> None:
     tree = {"a.md": ("120000", b"b.md"), "b.md": ("120000", b"../outside.md"), "c.md": ("120000", b"d.md"),
             "d.md": ("100644", b"text")}
-    assert imports.read_text(tree.get, "a.md") is None
+    outside = imports.read_text(tree.get, "a.md")
+    assert isinstance(outside, imports.Unreadable) and outside.path == "b.md" and "outside the repository" in outside.why
     assert imports.read_text(tree.get, "c.md") == ("d.md", "text")
+
+
+def test_a_chain_of_links_ending_outside_the_repository_blocks(repo: Repo) -> None:
+    """CLAUDE.md -> docs/a.md -> docs/b.md -> a file outside the checkout: the
+    agent reads content no check can see, so the commit is blocked at CLAUDE.md
+    with the link that leaves the repository named."""
+    repo.write("README.md", "seed\n")
+    repo.commit("seed")
+    (repo.path / "docs").mkdir()
+    (repo.path / "docs" / "b.md").symlink_to("../../outside.md")
+    (repo.path / "docs" / "a.md").symlink_to("b.md")
+    (repo.path / "CLAUDE.md").symlink_to("docs/a.md")
+    repo.git("add", "-A")
+    run = agenthook("check-diff", "--staged", "--format", "json", cwd=repo.path)
+    assert run.code == 1, run.err
+    (finding,) = [f for f in json.loads(run.out)["findings"] if f["path"] == "CLAUDE.md"]
+    assert (finding["rule_id"], finding["severity"]) == ("AH1203", "high")
+    assert "`docs/b.md`" in finding["message"] and "../../outside.md" in finding["message"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
+from typing import NamedTuple
 from dataclasses import dataclass
 
 from agenthook import lazyre
@@ -111,11 +112,11 @@ def outside_imports(change: FileChange) -> Iterator[Import]:
             yield imp
 
 
-def read_text(read: Reader, path: str) -> tuple[str, str | None] | None:
+def read_text(read: Reader, path: str) -> tuple[str, str] | Unreadable | None:
     """(path, text) of the file at `path`, following symlinks inside the
-    repository; text None when the file is there but cannot be read as text
-    (NUL bytes, or over MAX_BYTES); None when there is no such file or a link
-    leads outside."""
+    repository; Unreadable when the agent would read content agenthook cannot
+    (NUL bytes, over MAX_BYTES, or a link further on that leads outside the
+    repository); None when there is no such file (nothing is read)."""
     for _ in range(MAX_LINKS):
         entry = read(path)
         if entry is None:
@@ -123,14 +124,14 @@ def read_text(read: Reader, path: str) -> tuple[str, str | None] | None:
         mode, data = entry
         if mode != SYMLINK_MODE:
             if len(data) > MAX_BYTES or b"\0" in data:
-                return path, None
+                return Unreadable(path, "holds NUL bytes or is larger than 8 MiB, so it cannot be read as text")
             return path, data.decode("utf-8", "surrogateescape")
         link = data.decode("utf-8", "surrogateescape")
         resolved = _resolve(path, link)
         if resolved is None:
-            return None
+            return Unreadable(path, f"is a link to `{link}`, outside the repository, where no check can read it")
         path = resolved
-    return None
+    return None  # a cycle of links: nothing to read
 
 
 def whole(path: str, kind: str, text: str, commit: str | None) -> FileChange:
@@ -143,10 +144,17 @@ def whole(path: str, kind: str, text: str, commit: str | None) -> FileChange:
                       new_text=text, commit=commit, new_mode="100644")
 
 
-def unreadable(path: str, kind: str, commit: str | None) -> FileChange:
-    """Content the agent will read but agenthook cannot (binary, NUL bytes, too
-    large): special.check reports it (AH1203) rather than let it pass unseen."""
-    return FileChange(path=path, kind=kind, status="A", commit=commit, new_mode="100644", binary=True)
+class Unreadable(NamedTuple):
+    """Where reading stopped (`path`) and why the agent's content there cannot be checked."""
+
+    path: str
+    why: str
+
+
+def unreadable(path: str, kind: str, commit: str | None, why: str) -> FileChange:
+    """Content the agent will read but agenthook cannot: special.check reports
+    it (AH1203) rather than let it pass unseen."""
+    return FileChange(path=path, kind=kind, status="A", commit=commit, new_mode="100644", unreadable=why)
 
 
 def imported(changes: list[FileChange], read_for: Callable[[str | None], Reader]) -> list[FileChange]:
@@ -169,14 +177,15 @@ def imported(changes: list[FileChange], read_for: Callable[[str | None], Reader]
                 content = read_text(read_for(change.commit), imp.path)
                 if content is None:
                     continue
+                if isinstance(content, Unreadable):
+                    result.append(unreadable(imp.path, INSTRUCTIONS, change.commit,
+                                             f"`{content.path}` {content.why}."))
+                    continue
                 path, text = content
                 if path != imp.path:  # reached through a symlink
                     if (change.commit, path) in done:
                         continue
                     done.add((change.commit, path))
-                if text is None:
-                    result.append(unreadable(path, INSTRUCTIONS, change.commit))
-                    continue
                 found.append(whole(path, INSTRUCTIONS, text, change.commit))
         result.extend(found)
         frontier = found

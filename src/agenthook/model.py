@@ -78,6 +78,7 @@ class FileChange:
     old_mode: str | None = None
     new_mode: str | None = None
     binary: bool = False
+    unreadable: str = ""  # why content the agent reads here could not be read (reported as AH1203)
 
     @property
     def has_full_text(self) -> bool:

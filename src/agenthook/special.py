@@ -56,11 +56,11 @@ def link_contents(changes: list[FileChange], read_for: Callable[[str | None], im
             continue
         resolved = link_target(change)
         content = imports.read_text(read_for(change.commit), resolved) if resolved else None
-        if content is None:
-            continue
-        text = content[1]
-        contents.append(imports.whole(change.path, change.kind, text, change.commit) if text is not None
-                        else imports.unreadable(change.path, change.kind, change.commit))
+        if isinstance(content, imports.Unreadable):
+            contents.append(imports.unreadable(change.path, change.kind, change.commit,
+                                               f"The link leads on to `{content.path}`, which {content.why}."))
+        elif content is not None:
+            contents.append(imports.whole(change.path, change.kind, content[1], change.commit))
     return contents
 
 
@@ -83,9 +83,10 @@ def check(change: FileChange, catalogue: Catalogue) -> Iterator[Finding]:
         yield _finding(catalogue, SUBMODULE, change, change.added[0].text if change.added else "")
     elif change.is_symlink:
         yield from _symlink(change, catalogue)
+    elif change.unreadable:
+        yield _finding(catalogue, UNSCANNABLE, change, "(content agenthook cannot read)", detail=change.unreadable)
     elif change.binary and not change.added:
-        yield _finding(catalogue, UNSCANNABLE, change, "(binary content)",
-                       detail="The content is binary, holds NUL bytes or is too large to read as text.")
+        yield _finding(catalogue, UNSCANNABLE, change, "(binary content)")
     elif any("\0" in a.text for a in change.added):
         line = next(a for a in change.added if "\0" in a.text)
         yield _finding(catalogue, UNSCANNABLE, change, line.text, detail="The added text contains NUL bytes.",
