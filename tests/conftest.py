@@ -70,6 +70,19 @@ class Repo:
     def head(self) -> str:
         return self.git("rev-parse", "HEAD").strip()
 
+    def diverge(self, path: str, text: str) -> None:
+        """Branch `side` off `main`, then give `side` and `main` each a different line
+        after `text` at `path` (left on `main`): merging `side` conflicts there."""
+        self.git("checkout", "-q", "-b", "side")
+        self.write(path, text + "- side change\n")
+        self.commit("side")
+        self.git("checkout", "-q", "main")
+        self.write(path, text + "- main change\n")
+        self.commit("main")
+
+    def parents(self, commit: str) -> list[str]:
+        return self.git("rev-list", "--parents", "-n", "1", commit).split()[1:]
+
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
@@ -132,6 +145,24 @@ def bare_with_hook(path: Path, *init_args: str) -> Path:
     return path
 
 
+def local_server(tmp_path: Path) -> Server:
+    """A hooked bare repository at tmp_path/srv/server.git, pushed to by local path."""
+    (tmp_path / "srv").mkdir()
+    path = bare_with_hook(tmp_path / "srv" / "server.git")
+    return Server(path, str(path))
+
+
+def seed_server(client: Repo, server: Server, files: dict[str, str]) -> str:
+    """Make `server` the client's origin and give it the client's first commit of
+    `files` as `main`, by a fetch on the server so that no hook runs on it."""
+    client.git("remote", "add", "origin", server.url)
+    for rel, text in files.items():
+        client.write(rel, text)
+    start = client.commit("start")
+    server.git("fetch", "-q", str(client.path), "main:refs/heads/main")
+    return start
+
+
 @dataclass
 class Daemon:
     base: Path
@@ -177,9 +208,7 @@ def git_daemon(tmp_path: Path) -> Iterator[Daemon]:
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Server:
     """A hooked bare repository, pushed to by local path and over git://."""
     if request.param == "path":
-        (tmp_path / "srv").mkdir()
-        path = bare_with_hook(tmp_path / "srv" / "server.git")
-        return Server(path, str(path))
+        return local_server(tmp_path)
     daemon: Daemon = request.getfixturevalue("git_daemon")
     path = bare_with_hook(daemon.base / "server.git")
     return Server(path, daemon.url("server.git"))

@@ -112,15 +112,11 @@ def test_range_judges_each_commit_even_if_a_later_one_removes_the_line(repo: Rep
 def test_range_catches_a_line_added_only_in_a_merge_resolution(repo: Repo) -> None:
     repo.write("CLAUDE.md", BASE_MD)
     base = repo.commit("base")
-    repo.git("checkout", "-q", "-b", "side")
-    repo.write("CLAUDE.md", BASE_MD + "- side change\n")
-    repo.commit("side")
-    repo.git("checkout", "-q", "main")
-    repo.write("CLAUDE.md", BASE_MD + "- main change\n")
-    repo.commit("main")
-    repo.git("merge", "-q", "side", check=False)
+    repo.diverge("CLAUDE.md", BASE_MD)
+    assert "CONFLICT" in repo.git("merge", "side", check=False)  # resolved by hand below
     repo.write("CLAUDE.md", BASE_MD + "- main change\n- side change\n" + RISKY)
     merge = repo.commit("evil merge")
+    assert len(repo.parents(merge)) == 2  # the risky line is in the merge commit itself
     run = agenthook("check-diff", "--range", f"{base}..HEAD", "--format", "json", cwd=repo.path)
     findings = _json(run.out)["findings"]
     assert run.code == 1

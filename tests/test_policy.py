@@ -150,23 +150,24 @@ def test_a_broken_committed_policy_is_a_config_error_naming_head(repo: Repo):
     assert run.code == 2 and "fix it in a commit of its own" in run.err
 
 
-def test_check_diff_judges_with_the_committed_policy(repo: Repo):
-    repo.write(".agenthook.toml", 'disable = ["tls-bypass"]\n')
+def _stage_tls_line_under(repo: Repo, committed_policy: str) -> None:
+    """Commit `committed_policy` beside a clean CLAUDE.md, then stage the TLS line in it."""
+    repo.write(".agenthook.toml", committed_policy)
     repo.write("CLAUDE.md", "# Shop\n")
     repo.commit("policy")
     repo.write("CLAUDE.md", "# Shop\n" + TLS_LINE)
-    repo.git("add", "-A")
+    repo.git("add", "CLAUDE.md")
+
+
+def test_check_diff_judges_with_the_committed_policy(repo: Repo):
+    _stage_tls_line_under(repo, 'disable = ["tls-bypass"]\n')
     run = agenthook("check-diff", "--staged", "--format", "json", cwd=repo.path)
     assert run.code == 0 and json.loads(run.out)["findings"] == []
 
 
 def test_config_option_replaces_the_committed_policy(repo: Repo):
-    repo.write(".agenthook.toml", 'disable = ["tls-bypass"]\n')
-    repo.write("CLAUDE.md", "# Shop\n")
-    repo.commit("policy")
-    repo.write("strict.toml", 'threshold = "high"\n')
-    repo.write("CLAUDE.md", "# Shop\n" + TLS_LINE)
-    repo.git("add", "CLAUDE.md")
+    _stage_tls_line_under(repo, 'disable = ["tls-bypass"]\n')
+    repo.write("strict.toml", 'threshold = "high"\n')  # not staged: read from the working tree
     run = agenthook("check-diff", "--staged", "--config", "strict.toml", "--format", "json", cwd=repo.path)
     assert run.code == 1
     assert [f["category"] for f in json.loads(run.out)["findings"]] == ["tls-bypass"]
@@ -189,11 +190,7 @@ def test_policy_paths_extend_the_watched_files(repo: Repo):
 
 
 def test_threshold_option_overrides_the_policy_threshold(repo: Repo):
-    repo.write(".agenthook.toml", 'threshold = "low"\n')
-    repo.write("CLAUDE.md", "# Shop\n")
-    repo.commit("policy")
-    repo.write("CLAUDE.md", "# Shop\n" + TLS_LINE)
-    repo.git("add", "-A")
+    _stage_tls_line_under(repo, 'threshold = "low"\n')
     run = agenthook("check-diff", "--staged", "--threshold", "critical", "--format", "json", cwd=repo.path)
     assert run.code == 0 and json.loads(run.out)["threshold"] == "critical"
 

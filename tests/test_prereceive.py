@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CLEAN_LINE, RISKY_LINE, Repo, Run, Server, agenthook, bare_with_hook, git, run_git
+from conftest import CLEAN_LINE, RISKY_LINE, Repo, Run, Server, agenthook, bare_with_hook, git, local_server, run_git, seed_server
 
 START = "# Project\n\n" + CLEAN_LINE
 FINDING = re.compile(r"remote: (?P<commit>[0-9a-f]{12}) (?P<path>\S+):(?P<line>\d+): AH\d+ \S+ \(\w+, BLOCKS\)")
@@ -38,11 +38,7 @@ def assert_accepted(run: Run) -> None:
 @pytest.fixture
 def client(repo: Repo, server: Server) -> Repo:
     """A client whose clean `main` the server already has (fetched: no hook runs)."""
-    repo.git("remote", "add", "origin", server.url)
-    repo.write("README.md", "hello\n")
-    repo.write("CLAUDE.md", START)
-    repo.commit("start")
-    server.git("fetch", "-q", str(repo.path), "main:refs/heads/main")
+    seed_server(repo, server, {"README.md": "hello\n", "CLAUDE.md": START})
     return repo
 
 
@@ -143,16 +139,12 @@ def test_several_refs_are_all_judged_and_rejected_together(client: Repo, server:
 
 
 def test_evil_merge_adding_a_line_in_its_conflict_resolution_is_rejected(client: Repo, server: Server) -> None:
-    client.git("checkout", "-q", "-b", "side")
-    client.write("CLAUDE.md", START + "- side\n")
-    client.commit("side")
-    client.git("checkout", "-q", "main")
-    client.write("CLAUDE.md", START + "- main\n")
-    client.commit("main")
+    client.diverge("CLAUDE.md", START)
     assert_accepted(push(client, "main", "side"))
     assert "CONFLICT" in client.git("merge", "side", check=False)  # resolved by hand below
-    client.write("CLAUDE.md", START + "- main\n- side\n" + RISKY_LINE)
+    client.write("CLAUDE.md", START + "- main change\n- side change\n" + RISKY_LINE)
     merge = client.commit("merge side")
+    assert len(client.parents(merge)) == 2
     run = push(client, "main")
     assert_rejected(run, "main")
     assert findings(run) == [(merge[:12], "CLAUDE.md", 6)]
@@ -252,15 +244,12 @@ def _policy_file(tmp_path: Path, text: str) -> Path:
 
 @pytest.fixture
 def local(repo: Repo, tmp_path: Path) -> tuple[Repo, Server]:
-    (tmp_path / "srv").mkdir()
-    bare = bare_with_hook(tmp_path / "srv" / "server.git")
-    repo.git("remote", "add", "origin", str(bare))
-    repo.write("CLAUDE.md", START)
-    repo.commit("start")
-    git(bare, "fetch", "-q", str(repo.path), "main:refs/heads/main")
+    """A client one risky commit ahead of a hooked bare repository reached by local path."""
+    server = local_server(tmp_path)
+    seed_server(repo, server, {"CLAUDE.md": START})
     repo.write("CLAUDE.md", START + RISKY_LINE)
     repo.commit("risky")
-    return repo, Server(bare, str(bare))
+    return repo, server
 
 
 def test_policy_named_by_the_server_git_config_judges_the_push(local: tuple[Repo, Server], tmp_path: Path) -> None:
@@ -434,16 +423,12 @@ def test_many_updated_refs_cost_a_fixed_number_of_git_calls(repo: Repo, tmp_path
     every ref's change in one `diff-tree --stdin`, so the hook's git calls do not
     grow with the number of refs, and the one risky branch is still found. (By
     local path: git's trace reaches the hook only through the environment.)"""
-    (tmp_path / "srv").mkdir()
-    server = bare_with_hook(tmp_path / "srv" / "server.git")
-    repo.git("remote", "add", "origin", str(server))
-    repo.write("README.md", "hello\n")
-    repo.write("CLAUDE.md", START)
-    repo.commit("start")
+    server = local_server(tmp_path)
+    seed_server(repo, server, {"README.md": "hello\n", "CLAUDE.md": START})
     names = [f"topic-{i:03d}" for i in range(120)]
     for name in names:
         repo.git("branch", name, "main")
-    git(server, "fetch", "-q", str(repo.path), *(f"{n}:refs/heads/{n}" for n in names))
+    server.git("fetch", "-q", str(repo.path), *(f"{n}:refs/heads/{n}" for n in names))
     repo.write("README.md", "hello again\n")
     clean = repo.commit("clean")
     for i, name in enumerate(names[:-1]):  # each branch its own commit: 119 distinct ref updates

@@ -155,6 +155,17 @@ def _check(repo: Repo, *args: str) -> tuple[int, dict]:
     return run.code, json.loads(run.out)
 
 
+def _check_change(repo: Repo, before: str, after: str, policy: str = POLICY) -> tuple[int, dict]:
+    """Commit `policy` with CLAUDE.md reading `before` (the accepted state), then
+    stage CLAUDE.md reading `after` and check it."""
+    repo.write(".agenthook.toml", policy)
+    repo.write("CLAUDE.md", before)
+    repo.commit("accepted")
+    repo.write("CLAUDE.md", after)
+    repo.git("add", "-A")
+    return _check(repo)
+
+
 def test_an_allow_entry_added_with_its_finding_does_not_excuse_it(repo: Repo):
     repo.write("CLAUDE.md", "# Shop\n")
     repo.commit("start")
@@ -167,12 +178,8 @@ def test_an_allow_entry_added_with_its_finding_does_not_excuse_it(repo: Repo):
 
 
 def test_moving_an_excused_line_does_not_revive_it(repo: Repo):
-    repo.write(".agenthook.toml", POLICY)
-    repo.write("CLAUDE.md", f"# Shop\n\n## Staging\n\n{TLS}\n")
-    repo.commit("accepted")
-    repo.write("CLAUDE.md", f"# Shop\n\n{TLS}\n\n## Staging\n\nMore words.\n")
-    repo.git("add", "-A")
-    code, report = _check(repo)
+    code, report = _check_change(repo, f"# Shop\n\n## Staging\n\n{TLS}\n",
+                                 f"# Shop\n\n{TLS}\n\n## Staging\n\nMore words.\n")
     assert code == 0 and report["findings"] == []
     (excused,) = report["suppressed"]
     assert excused["line"] == 3 and excused["suppressed_by"] == {
@@ -180,12 +187,7 @@ def test_moving_an_excused_line_does_not_revive_it(repo: Repo):
 
 
 def test_inserting_a_line_beside_an_excused_one_does_not_hide_it(repo: Repo):
-    repo.write(".agenthook.toml", POLICY)
-    repo.write("CLAUDE.md", f"# Shop\n\n{TLS}\n")
-    repo.commit("accepted")
-    repo.write("CLAUDE.md", f"# Shop\n\n{OTHER_TLS}\n{TLS}\n")
-    repo.git("add", "-A")
-    code, report = _check(repo)
+    code, report = _check_change(repo, f"# Shop\n\n{TLS}\n", f"# Shop\n\n{OTHER_TLS}\n{TLS}\n")
     assert code == 1
     assert [(f["line"], f["rule_id"]) for f in report["findings"]] == [(3, "AH301")]
 
@@ -218,12 +220,7 @@ def test_verbose_lists_suppressed_findings_and_unused_entries(repo: Repo):
 
 
 def test_an_expired_entry_is_reported_with_the_finding(repo: Repo):
-    repo.write(".agenthook.toml", POLICY + "expires = 2001-02-03\n")
-    repo.write("CLAUDE.md", "# Shop\n")
-    repo.commit("accepted once")
-    repo.write("CLAUDE.md", f"# Shop\n{TLS}\n")
-    repo.git("add", "-A")
-    code, report = _check(repo)
+    code, report = _check_change(repo, "# Shop\n", f"# Shop\n{TLS}\n", POLICY + "expires = 2001-02-03\n")
     assert code == 1 and report["findings"][0]["expired_allow"][0]["expires"] == "2001-02-03"
     text = agenthook("check-diff", "--staged", cwd=repo.path)
     assert "note: the allow entry at .agenthook.toml at HEAD:1 expired on 2001-02-03 and no longer applies" in text.out

@@ -3,6 +3,7 @@ same data as the TOML, a fresh copy for edited files, and no failure when the
 copy cannot be written or is damaged."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -28,10 +29,16 @@ def test_loaded_data_equals_the_toml_and_an_edit_replaces_the_copy(tmp_path: Pat
     expected = [tomllib.loads(first.read_text()), tomllib.loads(second.read_text())]
     assert tomlcache.load([str(first), str(second)], "data") == expected
     assert len(_copies(tmp_path)) == 1
-    assert tomlcache.load([str(first), str(second)], "data") == expected  # from the copy
+    (copy,) = _copies(tmp_path)
+    copy.write_text('[{"x": "from the copy"}, {}]')  # a copy that differs shows which one is read
+    assert tomlcache.load([str(first), str(second)], "data") == [{"x": "from the copy"}, {}]
+    copy.write_text(json.dumps(expected))
+    (stale,) = _copies(tmp_path)
+    stale_text = stale.read_text()
     first.write_text("x = 2\n")
     assert tomlcache.load([str(first), str(second)], "data")[0] == {"x": 2}
-    assert len(_copies(tmp_path)) == 1
+    (fresh,) = _copies(tmp_path)
+    assert fresh.read_text() != stale_text  # replaced, not left beside a second copy
 
 
 def test_a_damaged_copy_is_ignored(tmp_path: Path) -> None:
