@@ -164,7 +164,7 @@ def parse_patch(data: bytes | str, targets: Targets, commit: str | None = None) 
                             old_path=info["old"], commit=commit, old_mode=info["old_mode"],
                             new_mode=info["new_mode"], binary=bool(info["binary"]))
         if any(line.startswith("@@") for line in section):
-            for patched in _unidiff(section, path):
+            for patched in _unidiff(_file_part(section), path):
                 _fill(change, patched)
         changes.append(change)
     return changes
@@ -186,6 +186,23 @@ def _parse_plain(lines: list[str], targets: Targets, commit: str | None) -> list
         _fill(change, patched)
         changes.append(change)
     return changes
+
+
+def _file_part(section: list[str]) -> list[str]:
+    """The `---`/`+++` lines and hunks of a git section, for unidiff. The git
+    header lines before them are read by `_header_info`: `diff --git a/a b/x b/a
+    b/x` is ambiguous once a path holds a space, and unidiff, parsing it anyway,
+    rejects the file. git also ends a `---`/`+++` line with a tab then, which
+    unidiff takes for an empty timestamp; it is dropped. Only lines before the
+    first hunk are header lines: a removed line may start with `---` too."""
+    start = next((i for i, line in enumerate(section) if line.startswith(("--- ", "@@"))), 0)
+    if not section[start].startswith("--- "):
+        return section
+    out = section[start:]
+    for i, line in enumerate(out[:2]):
+        if line.startswith(("--- ", "+++ ")) and line.rstrip("\n").endswith("\t"):
+            out[i] = line.rstrip("\n").rstrip("\t") + ("\n" if line.endswith("\n") else "")
+    return out
 
 
 def _unidiff(lines: list[str], what: str) -> unidiff.PatchSet:
