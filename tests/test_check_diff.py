@@ -268,3 +268,17 @@ def test_a_path_with_a_plain_space_is_judged(repo: Repo, mode: str) -> None:
     run = agenthook("check-diff", mode, "--format", "json", cwd=repo.path, stdin=stdin)
     assert run.code == 1, run.err
     assert {(f["path"], f["line"]) for f in json.loads(run.out)["findings"]} == {("team b/CLAUDE.md", 2)}
+
+
+def test_toml_nested_fifty_thousand_deep_in_a_patch_is_no_internal_error(tmp_path: Path) -> None:
+    """A Codex config fragment that exhausts the TOML parser's recursion is a
+    fragment that does not parse, read as text like any other, not a crash."""
+    path = ".codex/config.toml"
+    patch = tmp_path / "deep.diff"
+    patch.write_text(f"diff --git a/{path} b/{path}\nnew file mode 100644\nindex 0000000..1111111\n--- /dev/null\n"
+                     f"+++ b/{path}\n@@ -0,0 +1,2 @@\n+a = {'[' * 50000}{']' * 50000}\n"
+                     "+approval_policy = \"never\"\n")
+    run = agenthook("check-diff", str(patch), "--format", "json")
+    assert "internal error" not in run.err
+    assert run.code == 1, run.err
+    assert [(f["line"], f["rule_id"]) for f in json.loads(run.out)["findings"]][-1][0] == 2

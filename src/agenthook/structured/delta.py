@@ -342,7 +342,7 @@ _MAX_STATEMENT_LINES = 50
 
 def _toml_loads(text: str) -> dict[str, Any]:
     """tomllib.loads, imported on first use: most changes hold no TOML. Its
-    TOMLDecodeError is a ValueError."""
+    TOMLDecodeError is a ValueError; deep nesting exhausts its recursion."""
     if sys.version_info >= (3, 11):
         import tomllib as toml  # noqa: PLC0415
     else:  # pragma: no cover - only older interpreters
@@ -353,7 +353,7 @@ def _toml_loads(text: str) -> dict[str, Any]:
 def _toml_key_parts(text: str) -> tuple[str, ...] | None:
     try:
         parsed = _toml_loads(f"{text} = 0")
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     parts: list[str] = []
     node: Any = parsed
@@ -414,7 +414,7 @@ def _toml_statement(change: FileChange, run: list[int], start: int) -> tuple[dic
         used += 1
         try:
             return _toml_loads(text), used
-        except ValueError:
+        except (ValueError, RecursionError):
             if not _toml_open(text):
                 break
     return None, used
