@@ -90,3 +90,15 @@ def test_settings_and_instructions_deleted_together(repo: Repo, mode: str) -> No
     report = delete(repo, {".claude/settings.json": js(CLAUDE), "CLAUDE.md": "# Rules\n", ".mcp.json": "{}\n"}, mode)
     assert {f["path"] for f in report["findings"]} == {".claude/settings.json"}
     assert report["blocked"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_deleting_settings_nested_deeper_than_agenthook_reads_blocks(repo: Repo, mode: str) -> None:
+    """Valid JSON an agent honours, but nested past the parser's limit: what its
+    deny rules were cannot be listed, so deleting it is reported, not waved through."""
+    deep = "[" * 600 + "]" * 600
+    text = '{\n  "permissions": {\n    "deny": ["Bash(rm -rf:*)", "Read(.env)"]\n  },\n  "x": ' + deep + "\n}\n"
+    report = delete(repo, {".claude/settings.json": text}, mode)
+    assert report["blocked"]
+    assert found(report) == {("AH110", "high", 1)}
+    assert "nested deeper than agenthook reads" in report["findings"][0]["message"]

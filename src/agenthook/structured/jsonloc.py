@@ -24,6 +24,11 @@ JsonPath = Tuple[Union[str, int], ...]
 GuessedPath = Tuple[Optional[Union[str, int]], ...]
 
 
+# How a refusal for nesting, not for syntax, begins: such text may be JSON an
+# agent reads, only deeper than this parser follows.
+TOO_DEEP = "nested too deeply"
+
+
 class JsonError(Exception):
     """Invalid input, located so that a report can point at the offending line."""
 
@@ -271,7 +276,7 @@ def _read_value(reader: _Reader, max_depth: int, lines: dict[JsonPath, int]) -> 
                 line_pos = start
                 budget -= len(stack)
                 if budget < 0:
-                    reader.fail("nested too deeply for the size of the input", start)
+                    reader.fail(f"{TOO_DEEP} for the size of the input", start)
                 if frame.is_object:
                     if kind != _KEY and kind != _STRING:
                         _fail_token(reader, kind, start, pos, state, frame)
@@ -284,7 +289,7 @@ def _read_value(reader: _Reader, max_depth: int, lines: dict[JsonPath, int]) -> 
                 lines[path] = line
             if kind == _OPEN:
                 if len(stack) > max_depth:
-                    reader.fail("nested too deeply", start)
+                    reader.fail(TOO_DEEP, start)
                 frame = _Open({} if value == "{" else [], path, _CLOSERS[value])
                 stack.append(frame)
                 state = _FIRST

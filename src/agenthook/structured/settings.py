@@ -149,15 +149,23 @@ def deleted(change: FileChange, catalogue: Catalogue) -> list[Finding]:
     """A deleted settings file drops every entry it held, which loosens the
     agent exactly as removing them one by one would: its parsed tree is
     compared with an empty one, each finding at its line in the old file.
-    A file that did not parse had no effect to lose. (Deleting agenthook's
-    own policy is judged where the policy is loaded.)"""
+    A file with a syntax error had no effect to lose; one only nested deeper
+    than agenthook reads may have been in force, and what it held is unknown,
+    so its deletion is reported. (Deleting agenthook's own policy is judged
+    where the policy is loaded.)"""
     old_text = _old_text(change)
     if old_text is None or change.kind == targets.AGENTHOOK_CONFIG:
         return []
     try:
         old, old_lines = _parse(change, old_text)
-    except (jsonloc.JsonError, tomlloc.TomlError):
-        return []
+    except (jsonloc.JsonError, tomlloc.TomlError) as exc:
+        if not (isinstance(exc, jsonloc.JsonError) and exc.message.startswith(jsonloc.TOO_DEEP)
+                or isinstance(exc, tomlloc.TomlError) and "recursion" in exc.message):
+            return []
+        rule = catalogue.rules["AH110"]
+        return [Finding(rule, change.path, 1, "(the whole file)", Severity.HIGH,
+                        "The deleted file is nested deeper than agenthook reads, so the deny rules and guards it "
+                        "held cannot be listed: deleting it may drop any of them.", change.commit, removed=True)]
     doc = Doc(change, catalogue, list(diff(old, {}, {}, old_lines=old_lines)), old, {}, old_lines)
     return [f for analyzer in ANALYZERS.get(change.kind, []) for f in analyzer(doc)]
 
