@@ -35,6 +35,7 @@ def normalize(text: str) -> str:
 _WORD_BREAKS = lazyre.compile(r"([\s`]+)")
 _ESCAPED_LETTER = lazyre.compile(r"\\(?=[\w-])")
 # A shell word of a command name or option: code (`exec(open('x'))`) is left as written.
+_INNER_QUOTE = lazyre.compile(r"(?<=\S)['\"](?=\S)")
 _PLAIN_WORD = lazyre.compile(r"[\w.,:/@=+~%'\"\\-]+")
 
 
@@ -42,7 +43,8 @@ def unquoted(text: str) -> str:
     """The text with shell quoting undone inside each word: a shell runs
     `c'u'rl`, `"curl"` and `cu\\rl` as `curl`, and so does an agent asked to
     run them. A word with an unpaired quote (`don't`), or with code
-    punctuation (`open('x')`), is left as written.
+    punctuation (`open('x')`), is left as written, unless quotes inside its
+    words pair up with quotes inside the next.
     Words are found by splitting, never by a pattern that could backtrack."""
     if "'" not in text and '"' not in text and "\\" not in text:
         return text
@@ -52,7 +54,17 @@ def unquoted(text: str) -> str:
         if (("'" in word or '"' in word or "\\" in word) and not (word.count("'") % 2 or word.count('"') % 2)
                 and _PLAIN_WORD.fullmatch(word)):
             parts[i] = _ESCAPED_LETTER.sub("", word.replace("'", "").replace('"', ""))
-    return "".join(parts)
+    text = "".join(parts)
+    # A quote can also open inside one word and close inside the next
+    # (`c"url -"k`): quotes of a kind that stand inside words, with text on
+    # both sides, go when they pair up. Quotes around words ("ignore previous
+    # instructions") are prose quotation and stay.
+    for quote in ("'", '"'):
+        inner = [m.start() for m in _INNER_QUOTE.finditer(text) if m.group() == quote]
+        if inner and len(inner) % 2 == 0:
+            drop = set(inner)
+            text = "".join(ch for i, ch in enumerate(text) if i not in drop)
+    return text
 
 
 def printable(text: str, limit: int = 300) -> str:
