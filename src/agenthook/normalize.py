@@ -35,7 +35,8 @@ def normalize(text: str) -> str:
 _WORD_BREAKS = lazyre.compile(r"([\s`]+)")
 _ESCAPED_LETTER = lazyre.compile(r"\\(?=[\w-])")
 # A shell word of a command name or option: code (`exec(open('x'))`) is left as written.
-_INNER_QUOTE = lazyre.compile(r"(?<=\S)['\"](?=\S)")
+# A quote with shell-word characters on both sides (not code punctuation: `open('x')`).
+_INNER_QUOTE = lazyre.compile(r"(?<=[\w.,:/@=+~%\\-])['\"](?=[\w.,:/@=+~%\\-])")
 _PLAIN_WORD = lazyre.compile(r"[\w.,:/@=+~%'\"\\-]+")
 
 
