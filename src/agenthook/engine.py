@@ -152,18 +152,9 @@ def raw_checks(unit: Unit, checks: Iterable[tuple[Rule, str]]) -> Iterator[tuple
             yield rule, severity, detail, ""
 
 
-def _file_lines(change: FileChange) -> dict[int, str]:
-    """The new file's lines, each without its line ending (a CRLF file's `\r`
-    too, as patches give added lines); a `\r` inside a line stays."""
-    if change.new_text is not None:
-        return {n: line[:-1] if line.endswith("\r") else line
-                for n, line in enumerate(change.new_text.split("\n"), start=1)}
-    return dict(change.new_lines)
-
-
 def text_units(change: FileChange) -> list[Unit]:
     """Added lines, with backslash continuations joined to the lines they continue."""
-    lines = _file_lines(change)
+    lines = change.file_lines()
     added = {a.number: a.text for a in change.added}
     for number, text in added.items():
         lines.setdefault(number, text)

@@ -81,18 +81,12 @@ def _code_free_lines(lines: Mapping[int, str]) -> Iterator[tuple[int, str]]:
             yield number, _CODE_SPAN.sub(lambda m: " " * len(m.group()), line) if "`" in line else line
 
 
-def _file_lines(change: FileChange) -> dict[int, str]:
-    if change.new_text is not None:
-        return dict(enumerate(change.new_text.split("\n"), start=1))
-    return dict(change.new_lines) or {a.number: a.text for a in change.added}
-
-
 def added_imports(change: FileChange) -> Iterator[Import]:
     """The imports on the lines `change` adds to a Markdown agent file."""
     if change.kind not in MARKDOWN_KINDS or change.status == "D" or change.is_symlink or not change.added:
         return
     added = {a.number for a in change.added}
-    lines = _file_lines(change)
+    lines = change.file_lines()
     for a in change.added:
         lines.setdefault(a.number, a.text)
     for number, line in _code_free_lines(lines):

@@ -84,6 +84,15 @@ class FileChange:
     def has_full_text(self) -> bool:
         return self.new_text is not None
 
+    def file_lines(self) -> dict[int, str]:
+        """The new file's lines by number, without line endings (a CRLF file's
+        `\r` too, as patches give added lines; a `\r` inside a line stays):
+        from the whole text when known, else the lines the source showed."""
+        if self.new_text is not None:
+            return {n: line[:-1] if line.endswith("\r") else line
+                    for n, line in enumerate(self.new_text.split("\n"), start=1)}
+        return dict(self.new_lines) or {a.number: a.text for a in self.added}
+
     @property
     def is_symlink(self) -> bool:
         return self.new_mode == "120000"

@@ -79,12 +79,6 @@ def inline_comments(line: str) -> Iterator[_Comment]:
         pos = end + 3
 
 
-def _file_lines(change: FileChange) -> dict[int, str]:
-    if change.new_text is not None:
-        return dict(enumerate(change.new_text.split("\n"), start=1))
-    return change.new_lines
-
-
 def _fresh_comments(change: FileChange) -> dict[int, str]:
     """The comment lines a change adds, by line: added and not merely moved
     (a line removed and added again in one change is the same line)."""
@@ -111,7 +105,9 @@ class _Inline:
         change = self.changes.get(key)
         if change is None:
             return None
-        lines = self.lines.setdefault(key, _file_lines(change))
+        if key not in self.lines:  # once per file, not per finding
+            self.lines[key] = change.file_lines()
+        lines = self.lines[key]
         for number in (finding.line, finding.line - 1):
             text = lines.get(number, "")
             if _MARKER not in text or number in self.fresh[key] or self._added_elsewhere(key, text):
