@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agenthook import context
 from agenthook.model import FileChange, Finding, Rule, Severity
@@ -24,8 +24,7 @@ _OVERLAP = 1024  # window step 15360 = 2^10 * 15
 _MAX_JOIN = 50
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     """A piece of added text as rules see it: one line, or lines joined by `\\`."""
 
     line: int

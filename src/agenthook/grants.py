@@ -16,15 +16,13 @@ import os
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional
 
 from agenthook import lazyre, tomlcache
 from agenthook.model import Severity
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(NamedTuple):
     """What an approval lets the agent do, judged worth reporting."""
 
     severity: Severity
@@ -35,8 +33,7 @@ class Grant:
 # The data table
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     """One row of `[commands]` in grants.toml (the file documents the fields)."""
 
     key: tuple[str, ...]
@@ -54,8 +51,7 @@ class _Entry:
     fetches: bool
 
 
-@dataclass(frozen=True)
-class _Tables:
+class _Tables(NamedTuple):
     """grants.toml, indexed for lookup."""
 
     commands: dict[tuple[str, ...], _Entry]

@@ -20,7 +20,6 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import NamedTuple
-from dataclasses import dataclass
 
 from agenthook import lazyre
 from agenthook.model import AddedLine, FileChange
@@ -43,8 +42,7 @@ _FENCE = lazyre.compile(r"^\s{0,3}(?:```|~~~)")
 _DOCUMENT = lazyre.compile(r"[^/]\.(?:md|mdc|markdown|mdx|txt|rst|adoc|org)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Import:
+class Import(NamedTuple):
     """An `@path` import on a line of an instruction file."""
 
     line: int

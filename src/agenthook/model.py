@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 CATEGORIES: tuple[str, ...] = (
     "permission-expansion",
@@ -41,15 +41,13 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {name!r} (allowed: {allowed})") from None
 
 
-@dataclass(frozen=True)
-class AddedLine:
+class AddedLine(NamedTuple):
     """One line added by a change, numbered as in the new file."""
 
     number: int
     text: str
 
 
-@dataclass
 class FileChange:
     """One file of a change, as much of it as the source could see.
 
@@ -61,24 +59,39 @@ class FileChange:
     list; `removed_at` maps each removed line's old number to the line of the
     new file where it stood (the line replacing it, or else the one before),
     where a report about its removal points.
+
+    A plain slotted class, not a dataclass: sources fill it in place, and the
+    commit hook's start-up cannot afford the dataclasses machinery.
     """
 
-    path: str
-    kind: str
-    status: str  # "A" added, "M" modified, "D" deleted, "T" type changed
-    added: list[AddedLine] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    new_lines: dict[int, str] = field(default_factory=dict)
-    old_lines: dict[int, str] = field(default_factory=dict)
-    removed_at: dict[int, int] = field(default_factory=dict)
-    old_text: str | None = None
-    new_text: str | None = None
-    old_path: str | None = None
-    commit: str | None = None
-    old_mode: str | None = None
-    new_mode: str | None = None
-    binary: bool = False
-    unreadable: str = ""  # why content the agent reads here could not be read (reported as AH1203)
+    __slots__ = ("path", "kind", "status", "added", "removed", "new_lines", "old_lines", "removed_at", "old_text",
+                 "new_text", "old_path", "commit", "old_mode", "new_mode", "binary", "unreadable")
+
+    def __init__(self, path: str, kind: str, status: str, added: list[AddedLine] | None = None,
+                 removed: list[str] | None = None, new_lines: dict[int, str] | None = None,
+                 old_lines: dict[int, str] | None = None, removed_at: dict[int, int] | None = None,
+                 old_text: str | None = None, new_text: str | None = None, old_path: str | None = None,
+                 commit: str | None = None, old_mode: str | None = None, new_mode: str | None = None,
+                 binary: bool = False, unreadable: str = "") -> None:
+        self.path = path
+        self.kind = kind
+        self.status = status  # "A" added, "M" modified, "D" deleted, "T" type changed
+        self.added: list[AddedLine] = [] if added is None else added
+        self.removed: list[str] = [] if removed is None else removed
+        self.new_lines: dict[int, str] = {} if new_lines is None else new_lines
+        self.old_lines: dict[int, str] = {} if old_lines is None else old_lines
+        self.removed_at: dict[int, int] = {} if removed_at is None else removed_at
+        self.old_text = old_text
+        self.new_text = new_text
+        self.old_path = old_path
+        self.commit = commit
+        self.old_mode = old_mode
+        self.new_mode = new_mode
+        self.binary = binary
+        self.unreadable = unreadable  # why content the agent reads here could not be read (reported as AH1203)
+
+    def __repr__(self) -> str:
+        return f"FileChange({self.path!r}, {self.kind!r}, {self.status!r}, added={len(self.added)} lines)"
 
     @property
     def has_full_text(self) -> bool:
@@ -102,8 +115,7 @@ class FileChange:
         return self.new_mode == "160000"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A detector's identity and its documentation; the logic lives elsewhere."""
 
     id: str
@@ -118,8 +130,7 @@ class Rule:
     good_example: str = ""
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     rule: Rule
     path: str
     line: int

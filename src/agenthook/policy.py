@@ -11,8 +11,8 @@ import datetime
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from agenthook import lazyre
 from agenthook.errors import ConfigError
@@ -44,8 +44,7 @@ def refers_to(ref: str, rule: Rule) -> bool:
     return ref in (rule.id, rule.name, rule.category)
 
 
-@dataclass(frozen=True)
-class AllowEntry:
+class AllowEntry(NamedTuple):
     """An accepted finding, keyed on content (rule + path + matched text), never on a line number."""
 
     rule: str  # a rule id, a rule name or a whole category
@@ -60,14 +59,13 @@ class AllowEntry:
         return self.expires is not None and today > self.expires
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     threshold: Severity = DEFAULT_THRESHOLD
     disabled: frozenset[str] = frozenset()  # rule ids, rule names or categories
     paths: tuple[str, ...] = ()  # extra watched globs (judged as instruction files)
     allow: tuple[AllowEntry, ...] = ()
     origin: str = DEFAULT_ORIGIN
-    sources: dict[str, str] = field(default_factory=dict)  # key -> where its value came from
+    sources: Mapping[str, str] = MappingProxyType({})  # key -> where its value came from
     # Server-side settings ([server] table); honoured only in a server policy.
     fail_open: bool = False
     time_limit: float = DEFAULT_TIME_LIMIT
@@ -335,7 +333,7 @@ def committed(cwd: str) -> Policy:
 
 
 def with_threshold(policy: Policy, threshold: Severity, source: str) -> Policy:
-    return replace(policy, threshold=threshold, sources={**policy.sources, "threshold": source})
+    return policy._replace(threshold=threshold, sources={**policy.sources, "threshold": source})
 
 
 def range_base(spec: str, cwd: str | None = None) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from agenthook import lazyre
 from agenthook.model import FileChange, Finding
@@ -26,8 +26,7 @@ _INLINE = lazyre.compile(r"\s*agenthook:\s*allow\s+([A-Za-z0-9_-]+(?:\s*,\s*[A-Z
 _MAX_COMMENTS = 16
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     """A finding that does not count, and what excused it."""
 
     finding: Finding
@@ -36,20 +35,18 @@ class Suppression:
     origin: str  # where the suppression is written
 
 
-@dataclass(frozen=True)
-class Expired:
+class Expired(NamedTuple):
     """A finding an allow entry would have excused had it not expired."""
 
     finding: Finding
     entry: AllowEntry
 
 
-@dataclass
-class Verdict:
-    findings: list[Finding] = field(default_factory=list)
-    suppressed: list[Suppression] = field(default_factory=list)
-    unused_allow: list[AllowEntry] = field(default_factory=list)
-    expired: list[Expired] = field(default_factory=list)
+class Verdict(NamedTuple):
+    findings: list[Finding]
+    suppressed: list[Suppression]
+    unused_allow: list[AllowEntry]
+    expired: list[Expired]
 
 
 def squeeze(text: str) -> str:
@@ -57,8 +54,7 @@ def squeeze(text: str) -> str:
     return " ".join(normalize(text).split())
 
 
-@dataclass(frozen=True)
-class _Comment:
+class _Comment(NamedTuple):
     rules: tuple[str, ...]
     reason: str
 
@@ -137,24 +133,24 @@ def apply(findings: Iterable[Finding], changes: Sequence[FileChange], policy: Po
     today = today or datetime.date.today()
     entries = _Entries(policy.allow)
     inline = _Inline(changes)
-    verdict = Verdict()
+    counted: list[Finding] = []
+    suppressed: list[Suppression] = []
+    expired: list[Expired] = []
     used: set[AllowEntry] = set()
     for finding in findings:
         if policy.disables(finding.rule):
-            verdict.suppressed.append(Suppression(finding, DISABLED, "disabled by the policy",
-                                                  policy.source("disable")))
+            suppressed.append(Suppression(finding, DISABLED, "disabled by the policy", policy.source("disable")))
             continue
         matching = list(entries.matching(finding))
         live = [e for e in matching if not e.expired(today)]
         if live:
             used.add(live[0])
-            verdict.suppressed.append(Suppression(finding, ALLOWED, live[0].reason, live[0].origin))
+            suppressed.append(Suppression(finding, ALLOWED, live[0].reason, live[0].origin))
             continue
         excuse = inline.excuse(finding)
         if excuse is not None:
-            verdict.suppressed.append(excuse)
+            suppressed.append(excuse)
             continue
-        verdict.findings.append(finding)
-        verdict.expired += [Expired(finding, e) for e in matching]
-    verdict.unused_allow = [e for e in policy.allow if e not in used]
-    return verdict
+        counted.append(finding)
+        expired += [Expired(finding, e) for e in matching]
+    return Verdict(counted, suppressed, [e for e in policy.allow if e not in used], expired)

@@ -1,28 +1,31 @@
 """Reports for people (text) and machines (json, sarif)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from agenthook.model import Finding
 from agenthook.policy import AllowEntry, Policy
 from agenthook.suppress import Expired, Suppression, squeeze
 
 
-@dataclass
 class Result:
     """Everything a report needs: the findings, the policy that judged them,
     how many agent files were looked at, and errors that stopped the check.
     `suppressed` are findings the policy or an inline comment excused,
     `unused_allow` the allow entries that excused nothing, `expired` findings
-    an allow entry would have excused before it expired."""
+    an allow entry would have excused before it expired. Entry points add to
+    it in place (a push's findings per commit, then at its endpoints)."""
 
-    findings: list[Finding]
-    policy: Policy
-    files: int = 0
-    errors: list[str] = field(default_factory=list)
-    suppressed: list[Suppression] = field(default_factory=list)
-    unused_allow: list[AllowEntry] = field(default_factory=list)
-    expired: list[Expired] = field(default_factory=list)
+    __slots__ = ("findings", "policy", "files", "errors", "suppressed", "unused_allow", "expired")
+
+    def __init__(self, findings: list[Finding], policy: Policy, files: int = 0, errors: list[str] | None = None,
+                 suppressed: list[Suppression] | None = None, unused_allow: list[AllowEntry] | None = None,
+                 expired: list[Expired] | None = None) -> None:
+        self.findings = findings
+        self.policy = policy
+        self.files = files
+        self.errors: list[str] = [] if errors is None else errors
+        self.suppressed: list[Suppression] = [] if suppressed is None else suppressed
+        self.unused_allow: list[AllowEntry] = [] if unused_allow is None else unused_allow
+        self.expired: list[Expired] = [] if expired is None else expired
 
     @property
     def blocking(self) -> list[Finding]:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from agenthook import tomlcache
 from agenthook.model import CATEGORIES, Rule, Severity
@@ -23,8 +22,7 @@ _ID = re.compile(r"^AH\d{3,4}$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]+$")
 
 
-@dataclass(frozen=True)
-class TextRule:
+class TextRule(NamedTuple):
     """A rule that is a pattern over the normalized text of an added line."""
 
     rule: Rule
@@ -38,22 +36,31 @@ class TextRule:
     examples: tuple[str, ...]
     counterexamples: tuple[str, ...]
 
-    @functools.cached_property
+    @property
     def regex(self) -> re.Pattern[str]:
-        """Compiled on first use: most runs meet the keywords of few rules, and
-        compiling the whole catalogue would be most of a small commit's cost."""
-        try:
-            return re.compile(self.pattern, re.IGNORECASE | re.VERBOSE)
-        except re.error as exc:
-            raise CatalogueError(f"{self.rule.id}: bad pattern: {exc}") from None
+        return _compiled(self.rule.id, self.pattern)
 
 
-@dataclass(frozen=True)
+@functools.lru_cache(maxsize=None)
+def _compiled(rule_id: str, pattern: str) -> re.Pattern[str]:
+    """Compiled on first use: most runs meet the keywords of few rules, and
+    compiling the whole catalogue would be most of a small commit's cost."""
+    try:
+        return re.compile(pattern, re.IGNORECASE | re.VERBOSE)
+    except re.error as exc:
+        raise CatalogueError(f"{rule_id}: bad pattern: {exc}") from None
+
+
 class Catalogue:
-    rules: dict[str, Rule]
-    text_rules: tuple[TextRule, ...]
-    raw_checks: tuple[tuple[Rule, str], ...]
-    cases: dict[str, tuple[dict[str, Any], ...]]
+    """Every rule, and the tables rules are looked up by (built once, on first use)."""
+
+    def __init__(self, rules: dict[str, Rule], text_rules: tuple[TextRule, ...],
+                 raw_checks: tuple[tuple[Rule, str], ...], cases: dict[str, tuple[dict[str, Any], ...]]) -> None:
+        self.rules = rules
+        self.text_rules = text_rules
+        self.raw_checks = raw_checks
+        self.cases = cases
+        self._text_rules_by_kind: dict[str, tuple[TextRule, ...]] = {}
 
     def get(self, key: str) -> Rule | None:
         """A rule by id (any case) or by name."""
@@ -68,7 +75,7 @@ class Catalogue:
 
     def text_rules_for(self, kind: str) -> tuple[TextRule, ...]:
         """The same tuple on every call for a kind, so that tables built from it are reused."""
-        by_kind = self.__dict__.setdefault("_text_rules_by_kind", {})
+        by_kind = self._text_rules_by_kind
         if kind not in by_kind:
             by_kind[kind] = tuple(t for t in self.text_rules if kind in t.rule.kinds)
         return by_kind[kind]

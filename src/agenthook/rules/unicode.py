@@ -19,7 +19,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agenthook import lazyre
 from agenthook.model import Severity
@@ -67,8 +67,7 @@ def _at(text: str, i: int) -> str:
     return text[i] if 0 <= i < len(text) else ""
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One hidden character (or run of tag characters) and where it is."""
 
     column: int  # 0-based index into the line
@@ -325,8 +324,7 @@ _DIRECTIVE = lazyre.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Comments:
+class _Comments(NamedTuple):
     """Where the HTML comments of one file are: for each line, the text of it
     inside a comment and which comment that is; for each comment, its pieces
     (one per line), normalized."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agenthook import git, lazyre
 from agenthook.errors import EXIT_BLOCKED, AgenthookError, GitError
@@ -34,8 +34,7 @@ FULL_WALK = 2000
 _WILDCARD = lazyre.compile(r"[*?\[\\]")
 
 
-@dataclass(frozen=True)
-class RefUpdate:
+class RefUpdate(NamedTuple):
     """One ref a push moves; a null id (all zeros: 40 of them for SHA-1, 64 for SHA-256) means absent."""
 
     ref: str

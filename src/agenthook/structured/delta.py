@@ -14,8 +14,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from agenthook import lazyre
 from agenthook.model import FileChange
@@ -32,8 +31,7 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-@dataclass(frozen=True)
-class Delta:
+class Delta(NamedTuple):
     """One leaf that is new, changed or removed."""
 
     path: Path
@@ -164,8 +162,7 @@ def _nearest(lines: Mapping[Path, int], path: Path) -> int:
 # Patches: the visible lines read as fragments of the file
 
 
-@dataclass
-class Fragments:
+class Fragments(NamedTuple):
     """What a patch shows of a settings file.
 
     `tree` holds every member on a visible line at its (partial) path, with
@@ -175,11 +172,11 @@ class Fragments:
     added lines that are not members (scanned as plain text).
     """
 
-    tree: dict[Any, Any] = field(default_factory=dict)
-    lines: dict[Path, int] = field(default_factory=dict)
-    deltas: list[Delta] = field(default_factory=list)
-    unread: list[int] = field(default_factory=list)
-    added_lines: frozenset[int] = frozenset()
+    added_lines: frozenset[int]
+    tree: dict[Any, Any]
+    lines: dict[Path, int]
+    deltas: list[Delta]
+    unread: list[int]
 
 
 def _runs(lines: Mapping[int, str]) -> list[list[int]]:
@@ -247,7 +244,7 @@ class _Indexer:
 def json_fragments(change: FileChange) -> Fragments:
     added = {a.number for a in change.added}
     removed = Counter(_fragment_key(r) for r in change.removed)
-    frags = Fragments(added_lines=frozenset(added))
+    frags = Fragments(frozenset(added), {}, {}, [], [])
     for run in _runs(change.new_lines):
         texts = [change.new_lines.get(n, "") for n in run]
         indexer = _Indexer()
@@ -366,7 +363,7 @@ def _toml_key_parts(text: str) -> tuple[str, ...] | None:
 
 def toml_fragments(change: FileChange) -> Fragments:
     added = {a.number for a in change.added}
-    frags = Fragments(added_lines=frozenset(added))
+    frags = Fragments(frozenset(added), {}, {}, [], [])
     for run in _runs(change.new_lines):
         table: tuple[str, ...] = ()
         index = 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from agenthook.model import FileChange, Finding, Severity
@@ -13,21 +12,22 @@ from agenthook.rules import Catalogue
 from agenthook.structured.delta import MISSING, Delta, Path
 
 
-@dataclass(frozen=True)
 class Doc:
     """`new` is the parsed after-state, or in patch mode the partial tree of
     the visible lines; `old` is the before-state, MISSING when the file is new
     or only a patch is known (then `partial` is true and paths may lack the
-    keys above a hunk's first line)."""
+    keys above a hunk's first line). Indexes over it are built on first use."""
 
-    change: FileChange
-    catalogue: Catalogue
-    deltas: list[Delta]
-    old: Any
-    new: Any
-    lines: Mapping[Path, int]
-    partial: bool = False
-    added_lines: frozenset[int] = frozenset()
+    def __init__(self, change: FileChange, catalogue: Catalogue, deltas: list[Delta], old: Any, new: Any,
+                 lines: Mapping[Path, int], partial: bool = False, added_lines: frozenset[int] = frozenset()) -> None:
+        self.change = change
+        self.catalogue = catalogue
+        self.deltas = deltas
+        self.old = old
+        self.new = new
+        self.lines = lines
+        self.partial = partial
+        self.added_lines = added_lines
 
     @property
     def basename(self) -> str:

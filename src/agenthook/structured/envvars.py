@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from agenthook import lazyre
 from agenthook.model import Finding, Severity
@@ -21,8 +20,7 @@ from agenthook.structured.delta import Delta
 from agenthook.structured.doc import Doc
 
 
-@dataclass(frozen=True)
-class EnvFinding:
+class EnvFinding(NamedTuple):
     rule_id: str
     severity: Severity
     detail: str

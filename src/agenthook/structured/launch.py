@@ -14,7 +14,7 @@ import enum
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agenthook import context, grants, lazyre
 from agenthook.structured import hosts
@@ -34,8 +34,7 @@ class Source(enum.IntEnum):
     FETCHED = 8  # downloaded (or decoded) and run at once: nothing reviewed ever sees it
 
 
-@dataclass(frozen=True)
-class Launch:
+class Launch(NamedTuple):
     source: Source
     what: str  # completes "The command …": what it runs and from where
     token: str = ""  # the word that decided it (a package spec, a URL), to find its line
@@ -152,8 +151,7 @@ _SHA = lazyre.compile(r"^[0-9a-f]{40}$")
 _PEP440_EXACT = lazyre.compile(r"^\d+(?:\.\d+)+(?:(?:a|b|rc|\.post|\.dev)\d+)*$")
 
 
-@dataclass(frozen=True)
-class _Spec:
+class _Spec(NamedTuple):
     name: str
     pinned: bool
     remote: bool = False  # a URL or git repository rather than a registry name

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from agenthook import grants, lazyre, targets
 from agenthook.model import Finding, Severity
@@ -45,8 +44,7 @@ _LAUNCH_RULES: dict[Source, tuple[str, Severity]] = {
 }
 
 
-@dataclass(frozen=True)
-class Server:
+class Server(NamedTuple):
     name: str
     path: Path
     after: dict[str, Any]
@@ -138,9 +136,9 @@ def judge_launch(server: dict[str, Any]) -> Launch | None:
             # A server is started with no terminal to answer npx's prompt, so npx
             # installs a missing package without asking; servers are rarely
             # project dependencies.
-            return replace(judged, source=Source.UNPINNED, local_first=False,
-                           what=f"downloads and runs whatever version of `{judged.package}` npm serves today "
-                                "(started without a terminal, npx installs it without asking)")
+            return judged._replace(source=Source.UNPINNED, local_first=False,
+                                   what=f"downloads and runs whatever version of `{judged.package}` npm serves today "
+                                        "(started without a terminal, npx installs it without asking)")
         return judged
     args = server.get("args")
     if isinstance(args, list):  # the command is above the hunk: judge what the arguments name

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from agenthook import lazyre, policy as policies
@@ -38,31 +37,37 @@ _GLOB = lazyre.compile(r"[*?\[]")
 _NARROW_MATCH = 8
 
 
-@dataclass
 class _Entry:
-    """An allow entry as one side shows it; in a patch, only its visible keys."""
+    """An allow entry as one side shows it; in a patch, only its visible keys,
+    filled in as the reader meets them."""
 
-    line: int
-    rule: str | None = None
-    path: str | None = None
-    match: str | None = None
-    expires: datetime.date | None = None
-    whole: bool = True  # its [[allow]] header is part of what this side shows
+    __slots__ = ("line", "rule", "path", "match", "expires", "whole")
+
+    def __init__(self, line: int, rule: str | None = None, path: str | None = None, match: str | None = None,
+                 expires: datetime.date | None = None, whole: bool = True) -> None:
+        self.line = line
+        self.rule = rule
+        self.path = path
+        self.match = match
+        self.expires = expires
+        self.whole = whole  # its [[allow]] header is part of what this side shows
 
     def key(self) -> tuple[str | None, str | None, str | None]:
         return self.rule, self.path, None if self.match is None else squeeze(self.match)
 
 
-@dataclass
 class _Side:
     """What one side of a change says about the policy, with lines in the new file."""
 
-    threshold: tuple[Severity, int] | None = None
-    disable: dict[str, int] = field(default_factory=dict)
-    paths: dict[str, int] = field(default_factory=dict)
-    allow: list[_Entry] = field(default_factory=list)
-    server: dict[str, tuple[Any, int]] = field(default_factory=dict)
-    unchanged: dict[str, Any] = field(default_factory=dict)  # server settings a patch shows as context
+    __slots__ = ("threshold", "disable", "paths", "allow", "server", "unchanged")
+
+    def __init__(self) -> None:
+        self.threshold: tuple[Severity, int] | None = None
+        self.disable: dict[str, int] = {}
+        self.paths: dict[str, int] = {}
+        self.allow: list[_Entry] = []
+        self.server: dict[str, tuple[Any, int]] = {}
+        self.unchanged: dict[str, Any] = {}  # server settings a patch shows as context
 
 
 _SERVER_DEFAULTS: dict[str, Any] = {"fail_open": False, "break_glass": False,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 from typing import Any, Tuple, Union
 
 from agenthook import lazyre
@@ -278,13 +277,15 @@ def _resolve(parts: list[str], table_counts: dict[TomlPath, int]) -> TomlPath:
     return path
 
 
-@dataclass
 class _Nest:
     """An array or inline table whose items are still being read."""
 
-    path: TomlPath
-    is_table: bool
-    count: int = 0
+    __slots__ = ("path", "is_table", "count")
+
+    def __init__(self, path: TomlPath, is_table: bool) -> None:
+        self.path = path
+        self.is_table = is_table
+        self.count = 0
 
 
 def _assignment(scan: _Scanner, table: TomlPath, lines: _Lines) -> None:
