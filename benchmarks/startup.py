@@ -1,6 +1,6 @@
 """How long `agenthook pre-commit` takes, against the bare start of the same interpreter.
 
-In a scratch repository with some history, three commits are prepared and the
+In scratch repositories with some history, two commits are staged and the
 hook command is run on each, many times:
 
 - agent: a staged change to CLAUDE.md and .claude/settings.json (goal: at most
@@ -10,7 +10,9 @@ hook command is run on each, many times:
 each through the console script (`agenthook pre-commit`) and through the entry
 the hooks written by `agenthook install` run (`python -m agenthook.hookcli
 pre-commit`), which answers a commit without agent files before click and the
-rules are imported. Prints medians in milliseconds and the ratios.
+rules are imported. Each round runs the baseline and every case once, so a
+slow spell of the machine weighs on both sides of a ratio alike. Prints
+medians in milliseconds, their ratios, and the median of the ratios per round.
 
     python benchmarks/startup.py [--runs 30]
 """
@@ -34,18 +36,14 @@ def _git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
 
-def _median_ms(command: list[str], cwd: Path, runs: int) -> tuple[float, float, int]:
-    """Median wall and CPU milliseconds (the command and every process it waited for)."""
-    walls, cpus = [], []
-    code = subprocess.run(command, cwd=cwd, capture_output=True).returncode  # warm-up
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        code = subprocess.run(command, cwd=cwd, capture_output=True).returncode
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return statistics.median(walls) * 1000, statistics.median(cpus) * 1000, code
+def _timed(command: list[str], cwd: Path) -> tuple[float, float, int]:
+    """Wall and CPU milliseconds of one run (the command and every process it waited for)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    code = subprocess.run(command, cwd=cwd, capture_output=True).returncode
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall * 1000, (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000, code
 
 
 def _repository(path: Path, agent: bool) -> Path:
@@ -80,16 +78,29 @@ def main() -> None:
                           GIT_COMMITTER_NAME="B", GIT_COMMITTER_EMAIL="b@example.invalid")
         # As installed, with compiled modules cached (a warm-up run writes them).
         os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-        bare, bare_cpu, _ = _median_ms([sys.executable, "-c", "pass"], work, args.runs)
-        print(f"python -c pass: {bare:.1f} ms, cpu {bare_cpu:.1f} ms ({os.cpu_count()} CPUs)")
+        bare = ([sys.executable, "-c", "pass"], work)
+        cases = []
         for name, agent, goal in (("agent", True, 8), ("none", False, 4)):
             repo = _repository(work / name, agent)
-            for label, command in (("agenthook pre-commit", [str(script), "pre-commit"]),
-                                   ("python -m agenthook.hookcli pre-commit",
-                                    [sys.executable, "-m", "agenthook.hookcli", "pre-commit"])):
-                ms, cpu, code = _median_ms(command, repo, args.runs)
-                print(f"{name:5s} {label:40s} {ms:7.1f} ms {ms / bare:5.1f}x   cpu {cpu:6.1f} ms "
-                      f"{cpu / bare_cpu:5.1f}x   (goal {goal}x, exit {code})")
+            cases += [(name, label, goal, (command, repo)) for label, command in (
+                ("agenthook pre-commit", [str(script), "pre-commit"]),
+                ("python -m agenthook.hookcli pre-commit", [sys.executable, "-m", "agenthook.hookcli", "pre-commit"]))]
+        # Rounds interleave the baseline with every case, so that a slow spell of
+        # the machine weighs on both sides of a ratio alike.
+        runs: list[list[tuple[float, float, int]]] = [[] for _ in range(len(cases) + 1)]
+        for round_ in range(args.runs + 1):
+            for i, (command, cwd) in enumerate([bare, *(c[3] for c in cases)]):
+                timed = _timed(command, cwd)
+                if round_:  # the first round warms the caches up
+                    runs[i].append(timed)
+        bare_ms = statistics.median(r[0] for r in runs[0])
+        bare_cpu = statistics.median(r[1] for r in runs[0])
+        print(f"python -c pass: {bare_ms:.1f} ms, cpu {bare_cpu:.1f} ms ({os.cpu_count()} CPUs, {args.runs} rounds)")
+        for (name, label, goal, _), timed in zip(cases, runs[1:]):
+            ms, cpu = statistics.median(r[0] for r in timed), statistics.median(r[1] for r in timed)
+            per_round = statistics.median(r[0] / b[0] for r, b in zip(timed, runs[0]))
+            print(f"{name:5s} {label:40s} {ms:7.1f} ms {ms / bare_ms:5.1f}x   cpu {cpu:6.1f} ms "
+                  f"{cpu / bare_cpu:5.1f}x   per round {per_round:4.1f}x   (goal {goal}x, exit {timed[-1][2]})")
 
 
 if __name__ == "__main__":

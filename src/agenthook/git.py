@@ -203,6 +203,23 @@ def head_or_empty_tree(cwd: str | None = None) -> str:
     return resolve("HEAD", cwd) or empty_tree(cwd)
 
 
+def toplevel_and_head(cwd: str | None = None) -> tuple[str, str | None]:
+    """The top of the working tree and the commit HEAD names (None before the
+    first commit), in one git call where HEAD is a commit: every commit pays for it.
+
+    git prints the top, then the commit when there is one. Only a top whose last
+    line is itself an object id could be misread, and then the calls that
+    follow fail on the wrong directory: an error, never a silent pass.
+    """
+    out = run(["rev-parse", "--show-toplevel", "--verify", "--quiet", "--end-of-options", "HEAD^{commit}"],
+              cwd=cwd, ok_codes=(0, 1)).decode("utf-8", "surrogateescape")
+    top, _, last = out.removesuffix("\n").rpartition("\n")
+    if top and OID.match(last):
+        return top, last
+    top = out.removesuffix("\n")
+    return top, resolve("HEAD", top)  # no commit yet, or a broken HEAD: resolve tells them apart
+
+
 class RawEntry(namedtuple("RawEntry", "commit old_mode new_mode old_oid new_oid status path")):
     """One path of a `--raw -z` listing: exact bytes of the path, modes and blob ids.
     (commit: str | None; the rest str.) A named tuple, not a dataclass: this

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     import click
 
-    from agenthook.git import Deadline
+    from agenthook.git import Deadline, RawEntry
     from agenthook.model import FileChange, Finding
     from agenthook.policy import Policy
     from agenthook.report import Result
@@ -86,25 +86,26 @@ def pre_commit(files: Sequence[str], quiet: bool = False) -> int:
     and when nothing is staged (`run --all-files`, the manual stage) every
     watched file is judged whole instead of passing for want of a change.
     """
-    if not files and _nothing_staged():
+    listed = None if files else _quick_listing()
+    if listed is not None and not any(_may_concern_agents(e) for e in listed):
         return EXIT_OK
     from agenthook import git, policy as policies  # noqa: PLC0415
     from agenthook.outcome import emit, judge  # noqa: PLC0415
     from agenthook.sources import gitsource, push  # noqa: PLC0415
 
-    top = git.toplevel()
+    top, head = git.toplevel_and_head()
     from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
     if from_ref and to_ref and not files:
         tip, base = _commit(to_ref, "PRE_COMMIT_TO_REF"), _commit(from_ref, "PRE_COMMIT_FROM_REF")
         policy = policies.at(base, top)
         changes = push.commit_changes([tip], [base], _targets(policy), top)[0]
     else:
-        policy = policies.committed(top)
+        policy = policies.of_commit(head, "HEAD", top)
         targets = _targets(policy)
         if files:
             changes = _named_files(files, targets, top)
         else:
-            changes = gitsource.staged(targets, top)
+            changes = gitsource.staged(targets, top, head or git.empty_tree(top), listed)
             if not changes and _under_framework():
                 changes = _whole_tree(targets, top)
     if not changes:
@@ -130,21 +131,28 @@ def _whole_tree(targets: Targets, top: str) -> list[FileChange]:
     return whole.files([p for p in paths if os.path.lexists(p)], targets, top)
 
 
-def _nothing_staged() -> bool:
-    """True when a plain pre-commit hook (run, as git runs hooks, at the top of the
-    working tree) has nothing to judge: no agent file is staged, and no policy file
-    could add watched paths to the built-in ones."""
+def _quick_listing() -> list[RawEntry] | None:
+    """The staged entries, for a plain pre-commit hook (run, as git runs hooks, at
+    the top of the working tree) to answer a commit without agent files at once;
+    the full check reuses them. None where the built-in watched paths may not be
+    the whole story (a policy file could add more, the framework may ask for
+    other commits) or git failed (the full command reports it)."""
     if _under_framework() or os.environ.get("PRE_COMMIT_TO_REF") or _has_policy_file():
-        return False
+        return None
     from agenthook import git  # noqa: PLC0415
-    from agenthook.targets import DEFAULT  # noqa: PLC0415
 
     try:
-        # A submodule can sit where agent files live (.claude, .cursor/rules):
-        # any staged gitlink goes to the full check, which knows those places.
-        return not any(DEFAULT.kind_of(e.path) or GITLINK in (e.old_mode, e.new_mode) for e in git.staged_entries())
+        return git.staged_entries()
     except AgenthookError:
-        return False  # the full command reports it
+        return None
+
+
+def _may_concern_agents(entry: RawEntry) -> bool:
+    """A watched path, or a submodule: one can sit where agent files live
+    (.claude, .cursor/rules), and the full check knows those places."""
+    from agenthook.targets import DEFAULT  # noqa: PLC0415
+
+    return DEFAULT.kind_of(entry.path) is not None or GITLINK in (entry.old_mode, entry.new_mode)
 
 
 def _has_policy_file() -> bool:

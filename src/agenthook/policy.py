@@ -283,7 +283,13 @@ def at(rev: str, cwd: str | None = None) -> Policy:
     defaults. A repository's policy never sets server behaviour."""
     from agenthook import git  # noqa: PLC0415
 
-    commit = git.resolve(rev, cwd)
+    return of_commit(git.resolve(rev, cwd), rev, cwd)
+
+
+def of_commit(commit: str | None, rev: str, cwd: str | None = None) -> Policy:
+    """`at(rev)` for a `rev` already resolved to `commit` (None: no commit yet, the defaults)."""
+    from agenthook import git  # noqa: PLC0415
+
     if commit is None:
         return Policy()
     blobs = git.files_at(commit, [POLICY_FILE, PYPROJECT], cwd)

@@ -130,10 +130,13 @@ def _read_entry(commit: str | None, path: str, cwd: str | None, deadline: Deadli
     return None
 
 
-def staged(targets: Targets, cwd: str | None = None) -> list[FileChange]:
-    """The index against HEAD (or the empty tree before the first commit)."""
-    base = git.head_or_empty_tree(cwd)
-    entries = [e for e in git.staged_raw(base, cwd) if kind_of_entry(e, targets)]
+def staged(targets: Targets, cwd: str | None = None, base: str | None = None,
+           listed: Sequence[RawEntry] | None = None) -> list[FileChange]:
+    """The index against `base`: by default HEAD, or the empty tree before the
+    first commit. `listed` is the index's `--raw` listing against that same
+    base, when the caller has already read it."""
+    base = base or git.head_or_empty_tree(cwd)
+    entries = [e for e in (git.staged_raw(base, cwd) if listed is None else listed) if kind_of_entry(e, targets)]
     if not entries:
         return []
     patch = git.staged_patch(base, sorted({e.path for e in entries}), cwd)
