@@ -4,14 +4,20 @@ Settings name hosts for model endpoints, proxies, telemetry collectors and MCP
 servers. A host on this machine or on the private network is the team's own;
 a public host receives whatever the setting sends; a tunnel or capture
 service is where anyone can read it back.
+
+`ipaddress` and `urllib.parse` load when a URL or address is first judged:
+most commits that touch settings have none, and pay for every import.
 """
 from __future__ import annotations
 
-import ipaddress
+import functools
 import re
-from urllib.parse import urlsplit
 
 from agenthook import context, lazyre
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    import ipaddress
 
 # Services that exist to receive traffic from anywhere and show it to whoever
 # holds the link, or to expose a laptop to the internet.
@@ -23,11 +29,17 @@ _RELAYS = lazyre.compile(
     re.IGNORECASE,
 )
 _INTERNAL_SUFFIXES = (".local", ".internal", ".lan", ".corp", ".home.arpa", ".intranet", ".private")
-# Private ranges only: the documentation ranges (198.51.100.0/24 and kin) stand
-# for somebody else's host in examples, so they count as outside.
-_PRIVATE_NETS = tuple(ipaddress.ip_network(n) for n in (
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"))
 _VARIABLE = lazyre.compile(r"\$\{|\$[A-Za-z_]|\{\{|%[A-Za-z_]+%")
+
+
+@functools.cache
+def _private_nets() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Private ranges only: the documentation ranges (198.51.100.0/24 and kin)
+    stand for somebody else's host in examples, so they count as outside."""
+    import ipaddress  # noqa: PLC0415
+
+    return tuple(ipaddress.ip_network(n) for n in (
+        "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"))
 
 
 def url_host(url: str) -> str | None:
@@ -35,6 +47,8 @@ def url_host(url: str) -> str | None:
     text = url.strip()
     if "://" not in text:
         return None
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
     try:
         host = urlsplit(text).hostname
     except ValueError:
@@ -54,14 +68,18 @@ def is_internal(host: str) -> bool:
     `jenkins`) and internal-only suffixes."""
     if context.is_local_host(host):
         return True
+    import ipaddress  # noqa: PLC0415
+
     try:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return "." not in host or host.lower().endswith(_INTERNAL_SUFFIXES)
-    return address.is_loopback or address.is_link_local or any(address in net for net in _PRIVATE_NETS)
+    return address.is_loopback or address.is_link_local or any(address in net for net in _private_nets())
 
 
 def is_ip_literal(host: str) -> bool:
+    import ipaddress  # noqa: PLC0415
+
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
