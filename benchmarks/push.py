@@ -12,9 +12,10 @@ install --server` writes:
 - update: the server already has the first 1,000 commits, the rest arrive.
 
 Prints the median wall time of each and the ratio (the goal is at most 1.25),
-and the same for CPU time, which a busy machine disturbs less.
+the median of the ratios of the runs taken side by side (a slow spell of the
+machine weighs on both of a pair), and the same for CPU time.
 
-    python benchmarks/push.py [--commits 20000] [--runs 3]
+    python benchmarks/push.py [--commits 20000] [--runs 5]
 """
 from __future__ import annotations
 
@@ -91,7 +92,7 @@ def push_once(source: Path, work: Path, hooked: bool, seed: str | None) -> tuple
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commits", type=int, default=20000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -113,8 +114,9 @@ def main() -> None:
                 hooked.append(push_once(work / "source", work, True, base))
             for i, measure in enumerate(("wall", "cpu")):
                 p, h = statistics.median(r[i] for r in plain), statistics.median(r[i] for r in hooked)
+                paired = statistics.median(b[i] / a[i] for a, b in zip(plain, hooked))
                 print(f"{name:8s} {measure:4s} without hook {p:6.2f} s   with hook {h:6.2f} s   ratio {h / p:.2f}   "
-                      f"(runs: {', '.join(f'{r[i]:.2f}' for r in plain)} / "
+                      f"per pair {paired:.2f}   (runs: {', '.join(f'{r[i]:.2f}' for r in plain)} / "
                       f"{', '.join(f'{r[i]:.2f}' for r in hooked)})")
 
 

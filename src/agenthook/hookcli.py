@@ -289,16 +289,21 @@ def _judge_push(updates: Sequence[RefUpdate], policy: Policy, deadline: Deadline
 
     targets = _targets(policy)
     peeled = push.tips(updates, deadline=deadline)
+    at_tips: list[Finding] = []
     with push.Walk(list(peeled.values()), SERVER_EXCLUDE, targets, deadline=deadline) as walk:
         at_endpoints = push.endpoint_changes(peeled, targets, deadline=deadline)
-        if at_endpoints or walk.running():
-            _load_rules()  # needed now, or git is still walking anyway
+        if at_endpoints:
+            # Judged while git is still walking the commits; the rules the tips
+            # need are mostly those the commits need, and are then compiled.
+            at_tips = judge(at_endpoints, policy).findings
+        elif walk.running():
+            _load_rules()
         by_commit, partial = walk.changes(targets, deadline=deadline)
     if not (by_commit or at_endpoints):
         return Result(findings=[], policy=policy), partial
     result = judge(by_commit, policy)
     seen = {_same_finding(f) for f in result.findings}
-    result.findings += [f for f in judge(at_endpoints, policy).findings if _same_finding(f) not in seen]
+    result.findings += [f for f in at_tips if _same_finding(f) not in seen]
     result.files = len({c.path for c in [*by_commit, *at_endpoints]})
     return result, partial
 
