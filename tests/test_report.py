@@ -74,6 +74,23 @@ def test_compact_is_two_short_lines_per_finding_and_a_summary():
     assert max(len(line) for line in lines[:4]) <= 200
 
 
+def test_each_rule_shows_at_most_its_first_findings_and_the_summary_counts_all():
+    """A file of thousands of risky lines gives a report of a few screens,
+    in the full and the compact form; JSON still lists every finding."""
+    many = [_finding(line=n) for n in range(1, text.PER_RULE + 6)]
+    few = [_finding("AH302", 100 + n) for n in range(3)]
+    result = Result(many + few, Policy(), files=1)
+    for compact in (False, True):
+        out = text.render(result, compact=compact)
+        shown = [n for n in range(1, text.PER_RULE + 6) if f"CLAUDE.md:{n}: AH301" in out]
+        assert shown == list(range(1, text.PER_RULE + 1))
+        assert all(f"CLAUDE.md:{100 + n}: AH302" in out for n in range(3))
+        assert "agenthook: 5 more AH301 curl-insecure finding(s) not shown" in out
+        assert "more AH302" not in out
+        assert f"BLOCKED: {text.PER_RULE + 8} finding(s)" in out
+    assert len(json.loads(jsonout.render(result, False))["findings"]) == text.PER_RULE + 8
+
+
 def test_text_shows_the_line_why_fix_and_how_to_accept():
     out = text.render(Result([_finding()], Policy(), files=1))
     assert "CLAUDE.md:3: AH301 curl-insecure [tls-bypass, high] BLOCKS" in out

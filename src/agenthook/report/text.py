@@ -17,6 +17,10 @@ _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", 
 _RESET = "\033[0m"
 # A `remote:` line on a git client is read in an 80-column terminal.
 _COMPACT_TEXT = 100
+# Findings shown per rule: past that, more of the same tells a reader nothing,
+# and a file of thousands of risky lines would print for minutes (a server,
+# into the pusher's terminal). The summary counts them all; JSON lists them all.
+PER_RULE = 20
 
 
 def _match_hint(text: str) -> str:
@@ -107,15 +111,24 @@ def render(result: Result, *, colour: bool = False, quiet: bool = False, verbose
     out: list[str] = []
     for error in result.errors:
         out.append(f"agenthook: error: {error}")
+    shown: Counter[str] = Counter()
     for f in result.findings:
         blocking = result.policy.blocks(f)
         if quiet and not blocking:
+            continue
+        shown[f.rule.id] += 1
+        if shown[f.rule.id] > PER_RULE:
             continue
         if compact:
             out += _compact(f, blocking)
         else:
             out += _finding(f, blocking, colour, result.expired_for(f))
             out.append("")
+    rules = {f.rule.id: f.rule for f in result.findings}
+    for rule_id, count in shown.items():
+        if count > PER_RULE:
+            out.append(f"agenthook: {count - PER_RULE} more {rule_id} {rules[rule_id].name} finding(s) not shown; "
+                       "`agenthook check-diff --format json` lists every one")
     if verbose and result.suppressed:
         out.append("suppressed:")
         out += [_suppressed(s) for s in result.suppressed]
