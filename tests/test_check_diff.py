@@ -161,6 +161,84 @@ def test_rename_onto_a_watched_path_counts_as_wholly_added(repo: Repo) -> None:
     assert run.code == 1 and "CLAUDE.md:1" in run.out
 
 
+SETTINGS_BASH_ALL = '{\n  "permissions": {\n    "allow": ["Bash(*)"]\n  }\n}\n'
+SETTINGS_DENY = '{\n  "permissions": {\n    "deny": ["Read(./.env)", "Bash(curl:*)"]\n  }\n}\n'
+
+
+def _moved_patch(repo: Repo, *args: str) -> tuple[str, str]:
+    """The staged move as `git diff` shows it with rename (and copy) detection,
+    and the text report of `check-diff -` on it."""
+    diff = repo.git("diff", "--cached", *args)
+    run = agenthook("check-diff", "-", stdin=diff.encode())
+    return diff, f"{run.code}\n{run.out}"
+
+
+def test_a_patch_that_renames_content_onto_an_agent_path_is_blocked(repo: Repo) -> None:
+    """git shows a renamed file only by its differing lines (none at 100%), so
+    the content arriving at `.claude/settings.json` is not in the patch. The
+    staged check, reading whole files, sees what it is; the patch check cannot,
+    and says so rather than pass. A path with a space reads right."""
+    repo.write("docs/example settings.json", SETTINGS_BASH_ALL)
+    repo.commit("docs")
+    (repo.path / ".claude").mkdir()
+    repo.git("mv", "docs/example settings.json", ".claude/settings.json")
+    diff, report = _moved_patch(repo)
+    assert "similarity index 100%" in diff and "Bash(*)" not in diff
+    assert report.startswith("1\n")
+    assert ".claude/settings.json:1: AH1203" in report
+    assert "renames `docs/example settings.json` to this path" in report
+    staged = agenthook("check-diff", "--staged", cwd=repo.path)
+    assert staged.code == 1 and ".claude/settings.json:3: AH101" in staged.out
+
+
+def test_a_patch_that_renames_a_file_onto_claude_md_with_edits_is_blocked(repo: Repo) -> None:
+    repo.write("docs/notes.md", BASE_MD + RISKY + "".join(f"- note {i}\n" for i in range(30)))
+    repo.commit("notes")
+    repo.git("mv", "docs/notes.md", "CLAUDE.md")
+    repo.write("CLAUDE.md", BASE_MD + RISKY + "".join(f"- note {i}\n" for i in range(30)) + "- one more\n")
+    repo.git("add", "-A")
+    diff, report = _moved_patch(repo)
+    assert "rename to CLAUDE.md" in diff and "curl" not in diff
+    assert report.startswith("1\n") and "CLAUDE.md:1: AH1203" in report
+
+
+def test_a_patch_that_copies_content_onto_an_agent_path_is_blocked(repo: Repo) -> None:
+    repo.write("docs/notes.md", BASE_MD + RISKY)
+    repo.commit("notes")
+    repo.write("AGENTS.md", BASE_MD + RISKY)
+    repo.git("add", "-A")
+    diff, report = _moved_patch(repo, "-C", "--find-copies-harder")
+    assert "copy from docs/notes.md" in diff
+    assert report.startswith("1\n") and "AGENTS.md:1: AH1203" in report and "copies `docs/notes.md`" in report
+
+
+def test_a_patch_that_renames_settings_away_is_blocked(repo: Repo) -> None:
+    """Moved out of `.claude/`, the file's deny rules stop applying, and the
+    patch shows none of them."""
+    repo.write(".claude/settings.json", SETTINGS_DENY)
+    repo.commit("settings")
+    (repo.path / "docs").mkdir()
+    repo.git("mv", ".claude/settings.json", "docs/old-settings.json")
+    diff, report = _moved_patch(repo)
+    assert "rename from .claude/settings.json" in diff and "deny" not in diff
+    assert report.startswith("1\n") and "AH1203" in report and "stop applying unseen" in report
+
+
+def test_a_patch_moving_content_between_places_of_the_same_kind_passes(repo: Repo) -> None:
+    """Moving instructions from one instruction file to another brings nothing
+    new to the agents; renaming one away drops no protection."""
+    repo.write("CLAUDE.md", BASE_MD + "- Keep functions small.\n")
+    repo.write("docs/guide.md", "# Guide\n")
+    repo.commit("base")
+    repo.git("mv", "CLAUDE.md", "AGENTS.md")
+    _, report = _moved_patch(repo)
+    assert report.startswith("0\n"), report
+    repo.commit("moved")
+    repo.git("mv", "AGENTS.md", "docs/old-agents.md")
+    _, report = _moved_patch(repo)
+    assert report.startswith("0\n"), report
+
+
 def test_gitattributes_binary_and_textconv_do_not_hide_content(repo: Repo) -> None:
     marker = repo.path.parent / "textconv-ran"
     repo.write(".gitattributes", "CLAUDE.md -diff diff=hide\n")

@@ -18,11 +18,13 @@ from unidiff.errors import UnidiffParseError
 from agenthook import lazyre
 from agenthook.errors import AgenthookError
 from agenthook.model import AddedLine, FileChange
-from agenthook.targets import Targets
+from agenthook.targets import STRUCTURED_KINDS, Targets
 
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", '"': '"'}
 _MODE = lazyre.compile(r"^(new file mode|deleted file mode|new mode|old mode) ([0-7]{6})$")
 _INDEX = lazyre.compile(r"^index [0-9a-f]+\.\.[0-9a-f]+(?: ([0-7]{6}))?$")
+# `rename from X` / `copy to Y`: git's own, unambiguous, C-quoted paths of a move.
+_MOVE = lazyre.compile(r"^(rename|copy) (from|to) (.+)$")
 
 
 class PatchError(AgenthookError):
@@ -103,7 +105,8 @@ def _content(value: str) -> str:
 
 
 def _header_info(section: list[str]) -> dict[str, str | None]:
-    info: dict[str, str | None] = {"old": None, "new": None, "old_mode": None, "new_mode": None, "binary": None}
+    info: dict[str, str | None] = {"old": None, "new": None, "old_mode": None, "new_mode": None, "binary": None,
+                                   "moved": None}
     header = section[0].rstrip("\n") if section and section[0].startswith("diff --git ") else ""
     if header:
         info["old"], info["new"] = _git_header_paths(header)
@@ -111,6 +114,11 @@ def _header_info(section: list[str]) -> dict[str, str | None]:
         line = raw.rstrip("\n")
         if line.startswith("@@"):
             break
+        m = _MOVE.match(line) if header else None
+        if m:
+            info["moved"] = m.group(1)
+            info["old" if m.group(2) == "from" else "new"] = unquote(m.group(3))
+            continue
         m = _MODE.match(line)
         if m:
             key = "old_mode" if m.group(1) in ("deleted file mode", "old mode") else "new_mode"
@@ -162,12 +170,37 @@ def parse_patch(data: bytes | str, targets: Targets, commit: str | None = None) 
             continue
         change = FileChange(path=path, kind=kind, status=_status(info["old"], info["new"]),
                             old_path=info["old"], commit=commit, old_mode=info["old_mode"],
-                            new_mode=info["new_mode"], binary=bool(info["binary"]))
+                            new_mode=info["new_mode"], binary=bool(info["binary"]),
+                            unreadable=_unseen_move(info, targets))
         if any(line.startswith("@@") for line in section):
             for patched in _unidiff(_file_part(section), path):
                 _fill(change, patched)
         changes.append(change)
     return changes
+
+
+def _unseen_move(info: dict[str, str | None], targets: Targets) -> str:
+    """Why a rename or copy hides content, or "". git shows a moved file only by
+    the lines that differ (none at 100% similarity), so what a move brings to an
+    agent path from elsewhere, or what it takes away from a settings file (its
+    deny rules and guards), is not in the patch. A move between two places of
+    the same kind carries content that was already agent configuration."""
+    old, new, moved = info["old"], info["new"], info["moved"]
+    if moved is None or old is None or new is None:
+        return ""
+    old_kind, new_kind = targets.kind_of(old), targets.kind_of(new)
+    if old_kind == new_kind:
+        return ""
+    verb = "renames" if moved == "rename" else "copies"
+    how = ("Check the change with `agenthook check-diff --staged` or `--range`, which read whole files, "
+           "or make the patch with `git diff --no-renames`.")
+    if new_kind is not None:
+        return f"The patch {verb} `{old}` to this path and shows only the lines that differ, not the content " \
+               f"it brings here. {how}"
+    if moved == "rename" and old_kind in STRUCTURED_KINDS:
+        return f"The patch renames `{old}` to `{new}`, where no agent reads it, and does not show what it held: " \
+               f"any deny rules, guards or policy in it stop applying unseen. {how}"
+    return ""
 
 
 def _parse_plain(lines: list[str], targets: Targets, commit: str | None) -> list[FileChange]:
