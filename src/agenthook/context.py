@@ -8,8 +8,10 @@ would write "never mind the warning, use verify=False".
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from agenthook import lazyre
 
@@ -88,19 +90,85 @@ def negated_in_clause(text: str, start: int) -> bool:
     return _DISCLAIMER.search(text, start, brk.start() if brk else end) is not None
 
 
-def _negative_lead_in(lines: Mapping[int, str], number: int) -> bool:
-    """The list item at `number` belongs to a list introduced by a line such
-    as "Never run:"; the walk up stops at the first line that is neither an
-    item, nor blank, nor an item's continuation."""
-    k = number - 1
-    while k >= 1 and k in lines and number - k <= 100:
-        text = lines[k]
-        if _NEGATIVE_LEAD_IN.match(text):
-            return True
-        if text.strip() and not _LIST_ITEM.match(text) and not text.startswith((" ", "\t")):
-            return False
-        k -= 1
-    return False
+_FENCE_REACH = 200  # lines above a line searched for the fence of its code block
+_LEAD_IN_REACH = 100  # list items above a line searched for the line introducing the list
+_HEADING_REACH = 400  # lines above a line searched for its section's heading
+
+
+class _Run:
+    """Facts about one run of consecutive lines (a whole file, or a hunk of a
+    patch), each worked out in one pass the first time a finding needs it. For
+    each line: how many fences lie from the run's start to it, and the nearest
+    line at or above it that is a fence, a heading, not blank, ends a list's
+    lead-in walk (a lead-in, or a line that is neither an item nor blank nor
+    indented), starts its run of comment lines, or is a comment with a label."""
+
+    def __init__(self, start: int, texts: list[str]) -> None:
+        self.start = start
+        self.texts = texts
+
+    def _nearest(self, holds: Callable[[str], object]) -> list[int]:
+        """For each line, the nearest line at or above it (in the run) where `holds`; 0 for none."""
+        out, last = [], 0
+        for number, text in enumerate(self.texts, self.start):
+            last = number if holds(text) else last
+            out.append(last)
+        return out
+
+    @functools.cached_property
+    def fences(self) -> tuple[list[int], list[int]]:
+        counts, count = [], 0
+        for text in self.texts:
+            count += bool(_FENCE.match(text))
+            counts.append(count)
+        return counts, self._nearest(_FENCE.match)
+
+    @functools.cached_property
+    def headings(self) -> list[int]:
+        return self._nearest(_HEADING.match)
+
+    @functools.cached_property
+    def non_blank(self) -> list[int]:
+        return self._nearest(str.strip)
+
+    @functools.cached_property
+    def lead_in_stops(self) -> list[int]:
+        return self._nearest(lambda text: _NEGATIVE_LEAD_IN.match(text) or (
+            text.strip() and not _LIST_ITEM.match(text) and not text.startswith((" ", "\t"))))
+
+    @functools.cached_property
+    def comments(self) -> tuple[list[int], list[int]]:
+        """Where each line's run of comment lines starts (0: not a comment), and
+        the nearest comment line with a label at or above each line."""
+        starts, first = [], 0
+        for number, text in enumerate(self.texts, self.start):
+            first = (first or number) if _COMMENT_LINE.match(text) else 0
+            starts.append(first)
+        return starts, self._nearest(lambda text: _COMMENT_LINE.match(text) and _LABEL_NEGATOR.search(text))
+
+
+class Lines(dict[int, str]):
+    """A file's lines by number, and the facts `negated_by_context` reads
+    above each of them. Walking up from every finding cost some 800 pattern
+    matches a finding, which a file of thousands of risky lines multiplied;
+    with the facts, a finding costs a few lookups."""
+
+    __slots__ = ("_starts", "_runs")
+
+    def _run(self, number: int) -> _Run | None:
+        """The run of consecutive lines holding `number`, None where it is no line."""
+        if number < 1 or number not in self:
+            return None
+        if not hasattr(self, "_starts"):
+            self._starts = [n for n in sorted(k for k in self if k >= 1) if n - 1 not in self]
+            self._runs: dict[int, _Run] = {}
+        start = self._starts[bisect.bisect_right(self._starts, number) - 1]
+        if start not in self._runs:
+            end = start
+            while end + 1 in self:
+                end += 1
+            self._runs[start] = _Run(start, [self[n] for n in range(start, end + 1)])
+        return self._runs[start]
 
 
 def negated_by_context(lines: Mapping[int, str], number: int) -> bool:
@@ -109,43 +177,38 @@ def negated_by_context(lines: Mapping[int, str], number: int) -> bool:
     Looks at comment lines directly above inside a code block, the line that
     introduces the code block, the line that introduces a list ("Never run:"),
     and the nearest heading. A line that is itself an instruction to act is not
-    excused by its section's heading.
+    excused by its section's heading. Each looks only at the lines directly
+    above, up to the first gap in `lines` and within a reach of its own.
     """
+    facts = lines if isinstance(lines, Lines) else Lines(lines)
     line = lines.get(number, "")
-    in_fence = False
-    fence_line = None
-    n = number - 1
-    while n >= 1 and n in lines and number - n <= 200:
-        text = lines[n]
-        if _FENCE.match(text):
-            # An odd number of fences between here and the line means it is inside a block.
-            in_fence = not in_fence
-            if in_fence and fence_line is None:
-                fence_line = n
-        n -= 1
-    if fence_line is not None and in_fence:
-        k = number - 1
-        while k > fence_line and _COMMENT_LINE.match(lines.get(k, "")):
-            if _LABEL_NEGATOR.search(lines[k]):
-                return True
-            k -= 1
-        k = fence_line - 1
-        while k >= 1 and k in lines and not lines[k].strip():
-            k -= 1
-        if k in lines and not _FENCE.match(lines[k]) and _LABEL_NEGATOR.search(lines[k]):
+    above = number - 1
+    run = facts._run(above)
+    at = above - run.start if run is not None else -1
+    fence_line = 0
+    if run is not None:
+        lowest = max(run.start, number - _FENCE_REACH)
+        counts, nearest = run.fences
+        fences = counts[at] - (counts[lowest - 1 - run.start] if lowest > run.start else 0)
+        if fences % 2 and nearest[at] >= lowest:  # an odd number of fences above: inside a block
+            fence_line = nearest[at]
+    if fence_line:
+        starts, labelled = run.comments
+        if starts[at] and labelled[at] >= max(starts[at], fence_line + 1):
             return True
-    elif _COMMENT_LINE.match(lines.get(number - 1, "")) and _LABEL_NEGATOR.search(lines.get(number - 1, "")):
+        opener = run.non_blank[fence_line - 1 - run.start] if fence_line > run.start else 0
+        if opener and not _FENCE.match(lines[opener]) and _LABEL_NEGATOR.search(lines[opener]):
+            return True
+    elif _COMMENT_LINE.match(lines.get(above, "")) and _LABEL_NEGATOR.search(lines.get(above, "")):
         return True
-    if _LIST_ITEM.match(line) and _negative_lead_in(lines, number):
-        return True
+    if run is not None and _LIST_ITEM.match(line):
+        stop = run.lead_in_stops[at]
+        if stop and number - stop <= _LEAD_IN_REACH and _NEGATIVE_LEAD_IN.match(lines[stop]):
+            return True
     if _IMPERATIVE_START.match(line):
         return False
-    for k in range(number - 1, max(0, number - 400), -1):
-        if k not in lines:
-            break
-        if _HEADING.match(lines[k]):
-            return _LABEL_NEGATOR.search(lines[k]) is not None
-    return False
+    heading = run.headings[at] if run is not None else 0
+    return bool(heading and number - heading < _HEADING_REACH and _LABEL_NEGATOR.search(lines[heading]))
 
 
 # Hosts where a request stays on the machine, or names reserved for

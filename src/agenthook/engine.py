@@ -157,6 +157,7 @@ def text_units(change: FileChange) -> list[Unit]:
     added = {a.number: a.text for a in change.added}
     for number, text in added.items():
         lines.setdefault(number, text)
+    lines = context.Lines(lines)
     units: list[Unit] = []
     seen: set[int] = set()
     for number in sorted(added):
