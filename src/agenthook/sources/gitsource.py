@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 
-from agenthook import git, imports, lazyre, special
+from agenthook import git, hookscripts, imports, lazyre, special
 from agenthook.git import Deadline, RawEntry
 from agenthook.model import AddedLine, FileChange
 from agenthook.sources.patch import parse_patch
@@ -92,11 +92,12 @@ def assemble(entries: Sequence[RawEntry], patches: dict[str | None, bytes], targ
 
 def referenced(changes: list[FileChange], read_for: Callable[[str | None], imports.Reader]) -> list[FileChange]:
     """`changes`, plus the content they put in front of an agent without showing
-    it in the diff: what a symlinked agent file points to, and the files newly
-    imported with `@path`, each judged as if added whole. `read_for(commit)`
-    reads files as that commit has them (the index for None)."""
+    it in the diff: what a symlinked agent file points to, the files newly
+    imported with `@path`, and the repository scripts new hooks run, each
+    judged as if added whole. `read_for(commit)` reads files as that commit
+    has them (the index for None)."""
     linked = special.link_contents(changes, read_for)
-    return changes + linked + imports.imported(changes + linked, read_for)
+    return changes + linked + imports.imported(changes + linked, read_for) + hookscripts.referenced(changes, read_for)
 
 
 def snapshot_reader(commit: str | None, cwd: str | None, deadline: Deadline = git.NO_DEADLINE) -> imports.Reader:

@@ -29,7 +29,7 @@ _GUARDS: dict[str, str] = {
     "disableBypassPermissionsMode": "bypass mode (`--dangerously-skip-permissions`) is possible again",
     "disableAutoMode": "auto mode is possible again",
 }
-_CREDENTIAL_HELPERS = frozenset({"apiKeyHelper", "awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh",
+CREDENTIAL_HELPERS = frozenset({"apiKeyHelper", "awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh",
                                  "otelHeadersHelper", "headersHelper"})
 
 
@@ -225,7 +225,7 @@ _ADDED: tuple[tuple[Callable[[Delta], bool], Judge], ...] = (
     (lambda d: d.key == "enableAllProjectMcpServers" and d.within(), _enable_all),
     (lambda d: d.in_list("enabledMcpjsonServers"), _enabled_server),
     (lambda d: d.key == "disableAllHooks" and d.within(), _hooks_reenabled),
-    (lambda d: d.key in _CREDENTIAL_HELPERS and d.within(), _credential_helper),
+    (lambda d: d.key in CREDENTIAL_HELPERS and d.within(), _credential_helper),
     (lambda d: d.key == "command" and d.parent[-1:] != () and d.parent[-1] in HELPER_PARENTS, _helper),
     (lambda d: d.under("sandbox") and bool(d.keys), _sandbox),
     (lambda d: d.under("extraKnownMarketplaces") and bool(d.keys), _marketplace),

@@ -601,6 +601,41 @@ def _inline(name: str, args: Sequence[str]) -> Launch | None:
     return None
 
 
+# Interpreters whose first argument that is not an option names the script they run.
+_SCRIPT_RUNNERS = frozenset({*_SHELLS, *_POWERSHELL, *_INLINE_CODE, "tsx", "ts-node", "source", "."})
+# Options after which the program is not a file: a module, code, or standard input.
+_NOT_A_FILE = frozenset({"-m", "-", "-s", "--stdin", "-command", "-encodedcommand"})
+
+
+def scripts(text: str, depth: int = 0) -> list[str]:
+    """The files a shell command line runs as programs, as written: a program
+    named by its path (`./run.sh`, `$CLAUDE_PROJECT_DIR/.claude/hooks/x.sh`)
+    and the script handed to an interpreter (`bash tools/x.sh`, `python3
+    scripts/notify.py`, `deno run x.ts`), through wrappers and `sh -c`."""
+    found: list[str] = []
+    if depth > _MAX_DEPTH:
+        return found
+    for _, part in _parts(text[:_MAX_TEXT]):
+        args = _unwrapped(_command_words(part))
+        if not args:
+            continue
+        name = program(args[0])
+        code = _shell_code(name, args[1:]) if name in _SHELLS else None
+        if code is not None:
+            found += scripts(code, depth + 1)
+        elif name in _SCRIPT_RUNNERS:
+            rest = args[2:] if name in ("deno", "bun") and args[1:2] == ["run"] else args[1:]
+            for word in rest:
+                if word.lower() in _NOT_A_FILE or word in _INLINE_CODE.get(name, ()):
+                    break
+                if not word.startswith("-"):
+                    found.append(word)
+                    break
+        elif "/" in args[0] or args[0].startswith("."):
+            found.append(args[0])
+    return found
+
+
 def judge_line(text: str, depth: int = 0) -> Launch:
     """Judge a shell command line: the worst of its simple commands and of the
     download-and-run shapes that span several of them."""

@@ -1,0 +1,135 @@
+"""Repository scripts that a settings change makes the agent run on its own.
+
+A hook written as `bash scripts/notify.sh` shows only that a local script
+runs; what runs is in the script. A change that adds such a hook (or a helper
+command such as `statusLine`) puts that script's code behind every event the
+hook fires on, wherever in the repository it lives, so the script is judged
+whole, as a file under `.claude/hooks/` is. Scripts at watched paths are
+judged on their own changes; a script the repository does not hold is left to
+the command's own verdict.
+"""
+from __future__ import annotations
+
+import posixpath
+import shlex
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from agenthook import imports, lazyre
+from agenthook.model import FileChange
+from agenthook.structured import jsonloc, launch
+from agenthook.structured.claude import CREDENTIAL_HELPERS
+from agenthook.structured.hooks import HELPER_PARENTS
+from agenthook.targets import (AMAZONQ_AGENT, CLAUDE_PLUGIN, CLAUDE_SETTINGS, CURSOR_SETTINGS, DEFAULT,
+                               GEMINI_SETTINGS, HOOK_SCRIPT)
+
+HOOK_KINDS = frozenset({CLAUDE_SETTINGS, CLAUDE_PLUGIN, GEMINI_SETTINGS, CURSOR_SETTINGS, AMAZONQ_AGENT})
+# Scripts followed per settings file: each costs a read of the snapshot.
+MAX_SCRIPTS = 32
+_MAX_NODES = 100_000
+# `$CLAUDE_PROJECT_DIR/x`, `${GEMINI_PROJECT_DIR}/x`, `$PWD/x`: the project directory.
+_PROJECT_DIR = lazyre.compile(r"^\$(?:\{\w*PROJECT_DIR\}|\w*PROJECT_DIR\b|\{PWD\}|PWD\b)/?")
+_PLUGIN_ROOT = lazyre.compile(r"^\$(?:\{CLAUDE_PLUGIN_ROOT\}|CLAUDE_PLUGIN_ROOT\b)/?")
+
+
+def _commands(tree: Any) -> set[str]:
+    """Every command line a settings tree has the agent run by itself: hook
+    handlers (under any `hooks` key), helper commands, credential helpers."""
+    found: set[str] = set()
+    stack: list[tuple[Any, bool]] = [(tree, False)]
+    for _ in range(_MAX_NODES):
+        if not stack:
+            break
+        node, runs = stack.pop()
+        if isinstance(node, list):
+            stack += [(item, runs) for item in node]
+        elif isinstance(node, dict):
+            command = node.get("command")
+            if runs and isinstance(command, str):
+                args = node.get("args")
+                extra = [a for a in args if isinstance(a, str)] if isinstance(args, list) else []
+                found.add(shlex.join([command, *extra]) if extra else command)
+            for key, value in node.items():
+                if key in CREDENTIAL_HELPERS and isinstance(value, str):
+                    found.add(value)
+                stack.append((value, runs or key == "hooks" or key in HELPER_PARENTS))
+    return found
+
+
+def _parsed(change: FileChange, text: str | None) -> Any:
+    from agenthook.structured.settings import JSONC_PATHS  # noqa: PLC0415 - settings imports the engine
+
+    if text is None:
+        return None
+    try:
+        return jsonloc.parse(text, jsonc=bool(JSONC_PATHS.search(change.path)))[0]
+    except jsonloc.JsonError:
+        return None  # reported by the settings analysis
+
+
+def _bases(path: str, kind: str) -> tuple[str, str]:
+    """The project directory a settings file's commands run in (the parent of
+    its `.claude`, `.gemini`, … directory) and, for a plugin, its root."""
+    parts = path.split("/")[:-1]
+    dot = next((i for i in range(len(parts) - 1, -1, -1) if parts[i].startswith(".")), None)
+    project = "/".join(parts[:dot]) if dot is not None else "/".join(parts)
+    if kind != CLAUDE_PLUGIN:
+        return project, project
+    if dot is None and parts and parts[-1] == "hooks":  # <root>/hooks/hooks.json
+        return "", "/".join(parts[:-1])
+    return "", project
+
+
+def _repo_path(word: str, project: str, plugin: str) -> str | None:
+    """The repository path a script word names, or None for one outside it or
+    not known until run time (another variable, a glob, the home directory)."""
+    base = project
+    if _PLUGIN_ROOT.match(word):
+        word, base = _PLUGIN_ROOT.sub("", word, count=1), plugin
+    else:
+        word = _PROJECT_DIR.sub("", word, count=1)
+    if not word or word.startswith(("/", "~", "$")) or any(c in word for c in "*?[$`\\") or "://" in word:
+        return None
+    resolved = posixpath.normpath(posixpath.join(base, word)) if base else posixpath.normpath(word)
+    if resolved in (".", "..") or resolved.startswith("../"):
+        return None
+    return resolved
+
+
+def _new_scripts(change: FileChange) -> Iterator[str]:
+    """Repository paths of the scripts the hooks and helpers new in `change` run."""
+    before = _commands(_parsed(change, change.old_text)) if change.status != "A" else set()
+    project, plugin = _bases(change.path, change.kind)
+    for command in sorted(_commands(_parsed(change, change.new_text)) - before):
+        for word in launch.scripts(command):
+            path = _repo_path(word, project, plugin)
+            if path is not None:
+                yield path
+
+
+def referenced(changes: list[FileChange], read_for: Callable[[str | None], imports.Reader]) -> list[FileChange]:
+    """The scripts that hooks new in `changes` run, each a FileChange adding
+    its whole text as a hook script; more than MAX_SCRIPTS in one settings
+    file is content left unread, and reported as such."""
+    result: list[FileChange] = []
+    for change in changes:
+        if change.kind not in HOOK_KINDS or change.status == "D" or change.new_text is None:
+            continue
+        done: set[str] = set()
+        for path in _new_scripts(change):
+            if path in done or DEFAULT.kind_of(path) is not None:
+                continue
+            done.add(path)
+            if len(done) > MAX_SCRIPTS:
+                result.append(imports.unreadable(path, HOOK_SCRIPT, change.commit,
+                                                 f"The new hooks of `{change.path}` run more than {MAX_SCRIPTS} "
+                                                 f"repository scripts, and agenthook reads the first {MAX_SCRIPTS}."))
+                break
+            content = imports.read_text(read_for(change.commit), path)
+            if isinstance(content, imports.Unreadable):
+                result.append(imports.unreadable(path, HOOK_SCRIPT, change.commit,
+                                                 f"A new hook in `{change.path}` runs it, and `{content.path}` "
+                                                 f"{content.why}."))
+            elif content is not None:
+                result.append(imports.whole(content[0], HOOK_SCRIPT, content[1], change.commit))
+    return result
