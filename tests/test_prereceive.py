@@ -150,14 +150,17 @@ def test_evil_merge_adding_a_line_in_its_conflict_resolution_is_rejected(client:
     assert findings(run) == [(merge[:12], "CLAUDE.md", 6)]
 
 
-def test_risky_line_added_then_removed_within_the_push_is_rejected(client: Repo, server: Server) -> None:
-    client.write("CLAUDE.md", START + RISKY_LINE)
+@pytest.mark.parametrize("path", ["CLAUDE.md", "services/api/AGENTS.md"])
+def test_risky_line_added_then_removed_within_the_push_is_rejected(client: Repo, server: Server, path: str) -> None:
+    """The ref tips show nothing; each commit's own diff does, at the root or
+    deeper in the tree (a push of this size lists every path of every commit)."""
+    client.write(path, START + RISKY_LINE)
     added = client.commit("add")
-    client.write("CLAUDE.md", START)
+    client.write(path, START)
     client.commit("remove again")
     run = push(client, "main")
     assert_rejected(run, "main")
-    assert findings(run) == [(added[:12], "CLAUDE.md", 4)]
+    assert findings(run) == [(added[:12], path, 4)]
 
 
 def test_commit_parked_under_a_hidden_ref_is_judged_when_fast_forwarded(client: Repo, server: Server) -> None:

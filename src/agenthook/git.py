@@ -276,8 +276,8 @@ def commits_raw(commits: Sequence[str], cwd: str | None = None,
     if not commits:
         return []
     out = run(["diff-tree", "--stdin", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", "--root",
-               "--diff-merges=first-parent"], cwd=cwd, stdin="\n".join(commits).encode() + b"\n",
-              deadline=deadline)
+               "--diff-merges=first-parent", "--ignore-submodules=none"], cwd=cwd,
+              stdin="\n".join(commits).encode() + b"\n", deadline=deadline)
     return parse_raw(out, with_commits=True)
 
 
@@ -363,24 +363,20 @@ WALK_FLAGS: tuple[str, ...] = (
 )
 
 
-def start_walk(tips: Sequence[str], exclude: Sequence[str], pathspecs: Sequence[str] | None = None, *,
-               max_count: int | None = None, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> Running:
-    """List the commits reachable from `tips` and not from `exclude`, each with the
-    paths it changes; `parse_walk` reads the answer.
+def start_walk(tips: Sequence[str], exclude: Sequence[str], pathspecs: Sequence[str], *, cwd: str | None = None,
+               deadline: Deadline = NO_DEADLINE) -> Running:
+    """List every commit reachable from `tips` and not from `exclude`, each with
+    the paths among `pathspecs` it changes; `parse_walk` reads the answer.
 
     `tips` travel on standard input (a push may move thousands of refs); `exclude`
-    holds rev-list arguments such as `--branches` or commit ids. Without
-    `pathspecs` every commit is listed; with them (each written with its own
-    magic, e.g. `:(literal,icase)claude.md`) only the commits touching them.
+    holds rev-list arguments such as `--branches` or commit ids; each pathspec is
+    written with its own magic (`:(literal,icase)claude.md`). `--sparse` keeps
+    the commits that touch none of them in the list: one traversal gives both
+    the count of the commits and their changes at those paths.
     """
-    args = ["log", *WALK_FLAGS]
-    if max_count is not None:
-        args.append(f"--max-count={max_count}")
-    args += ["--stdin", "--not", *exclude]
-    if pathspecs is not None:
-        args += ["--", *pathspecs]
+    args = ["log", *WALK_FLAGS, "--sparse", "--stdin", "--not", *exclude, "--", *pathspecs]
     return Running(args, cwd=cwd, stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline,
-                   magic_pathspecs=pathspecs is not None)
+                   magic_pathspecs=True)
 
 
 def parse_walk(out: bytes) -> tuple[list[str], list[RawEntry]]:

@@ -128,41 +128,39 @@ def root_pathspecs(targets: Targets) -> list[str]:
 
 
 class Walk:
-    """The walks over a push's commits, running in git while Python does other work:
-    every path of the first FULL_WALK + 1 commits, and the root-level agent paths of
-    all. A context manager: on leaving it, git is stopped if it is still running."""
+    """The walk over a push's commits, running in git while Python does other
+    work: every commit, with its changes at the root-level agent paths. A
+    context manager: on leaving it, git is stopped if it is still running."""
 
     def __init__(self, tip_commits: Sequence[str], exclude: Sequence[str], targets: Targets,
                  cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> None:
         wanted = sorted(set(tip_commits))  # none: `git log` would walk from HEAD instead
-        self._walks = [
-            git.start_walk(wanted, exclude, max_count=FULL_WALK + 1, cwd=cwd, deadline=deadline),
-            git.start_walk(wanted, exclude, root_pathspecs(targets), cwd=cwd, deadline=deadline),
-        ] if wanted else []
+        self._walk = git.start_walk(wanted, exclude, root_pathspecs(targets), cwd=cwd,
+                                    deadline=deadline) if wanted else None
 
     def __enter__(self) -> Walk:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        for walk in self._walks:
-            walk.stop()
+        if self._walk is not None:
+            self._walk.stop()
 
     def running(self) -> bool:
-        return any(walk.running() for walk in self._walks)
+        return self._walk is not None and self._walk.running()
 
     def changes(self, targets: Targets, cwd: str | None = None,
                 deadline: Deadline = NO_DEADLINE) -> tuple[list[FileChange], bool]:
         """The agent-file changes of the commits, and whether there were too many to
-        list every path of each (then only root-level agent paths were followed)."""
+        list every path of each (then only root-level agent paths were followed).
+        Up to FULL_WALK commits, every path of each is listed in a second call."""
         from agenthook.sources import gitsource  # noqa: PLC0415 - patch parsing only when there is a push
 
-        if not self._walks:
+        if self._walk is None:
             return [], False
-        full, rooted = self._walks
-        commits, raw = git.parse_walk(full.result())
+        commits, raw = git.parse_walk(self._walk.result())
         partial = len(commits) > FULL_WALK
-        if partial:
-            raw = git.parse_walk(rooted.result())[1]
+        if not partial:
+            raw = git.commits_raw(commits, cwd, deadline)
         return gitsource.commit_changes(raw, targets, cwd, deadline), partial
 
 
