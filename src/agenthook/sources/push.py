@@ -20,7 +20,6 @@ endpoints: the cost follows the agent-config changes, not the size of the push.
 """
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
@@ -115,15 +114,17 @@ def tips(updates: Sequence[RefUpdate], cwd: str | None = None,
 
 
 def root_pathspecs(targets: Targets) -> list[str]:
-    """Literal, case-insensitive pathspecs for where agent files sit at the repository root:
-    `**/.claude/settings.json` gives `.claude/settings.json`; `**/*.code-workspace`, whose
-    first component is a wildcard, gives none."""
+    """Literal, case-insensitive pathspecs for the top-level names under which agent
+    files sit at the repository root: `**/.claude/settings.json` gives `.claude`;
+    `**/*.code-workspace`, whose first component is a wildcard, gives none. A
+    name stands for all its agent files (git matches each root entry against
+    every pathspec, for every commit of the push); what else it brings is
+    dropped when the entries are classified."""
     specs: dict[str, None] = {}
     for glob, _ in targets.patterns:
-        parts = glob.removeprefix("**/").split("/")
-        fixed = list(itertools.takewhile(lambda part: not _WILDCARD.search(part), parts))
-        if fixed:
-            specs[":(literal,icase)" + "/".join(fixed)] = None
+        first = glob.removeprefix("**/").split("/", 1)[0]
+        if not _WILDCARD.search(first):
+            specs[":(literal,icase)" + first] = None
     return list(specs)
 
 
