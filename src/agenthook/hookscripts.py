@@ -80,31 +80,30 @@ def _bases(path: str, kind: str) -> tuple[str, str]:
     return "", project
 
 
-def _repo_path(word: str, project: str, plugin: str) -> str | None:
-    """The repository path a script word names, or None for one outside it or
-    not known until run time (another variable, a glob, the home directory)."""
-    base = project
+def _repo_paths(word: str, bases: tuple[str, ...], plugin: str) -> list[str]:
+    """The repository paths a script word may name, relative to each of `bases`;
+    none for a word outside the repository or known only at run time (another
+    variable, a glob, the home directory)."""
     if _PLUGIN_ROOT.match(word):
-        word, base = _PLUGIN_ROOT.sub("", word, count=1), plugin
-    else:
-        word = _PROJECT_DIR.sub("", word, count=1)
-    if not word or word.startswith(("/", "~", "$")) or any(c in word for c in "*?[$`\\") or "://" in word:
-        return None
-    resolved = posixpath.normpath(posixpath.join(base, word)) if base else posixpath.normpath(word)
-    if resolved in (".", "..") or resolved.startswith("../"):
-        return None
-    return resolved
+        word, bases = _PLUGIN_ROOT.sub("", word, count=1), (plugin,)
+    elif _PROJECT_DIR.match(word):
+        word, bases = _PROJECT_DIR.sub("", word, count=1), bases[:1]
+    if not word or word.startswith(("/", "~")) or any(c in word for c in "*?[$`\\") or "://" in word:
+        return []
+    found = [posixpath.normpath(posixpath.join(base, word)) for base in bases]
+    return [p for p in dict.fromkeys(found) if p not in (".", "..") and not p.startswith("../")]
 
 
 def _new_scripts(change: FileChange) -> Iterator[str]:
-    """Repository paths of the scripts the hooks and helpers new in `change` run."""
+    """Repository paths of the scripts the hooks and helpers new in `change` run.
+    A relative path is looked for from the project directory and from the
+    settings file's own directory: agents differ in which one they run hooks from."""
     before = _commands(_parsed(change, change.old_text)) if change.status != "A" else set()
     project, plugin = _bases(change.path, change.kind)
+    bases = (project, posixpath.dirname(change.path))
     for command in sorted(_commands(_parsed(change, change.new_text)) - before):
         for word in launch.scripts(command):
-            path = _repo_path(word, project, plugin)
-            if path is not None:
-                yield path
+            yield from _repo_paths(word, bases, plugin)
 
 
 def referenced(changes: list[FileChange], read_for: Callable[[str | None], imports.Reader]) -> list[FileChange]:
