@@ -1,7 +1,8 @@
 """`negated_by_context` answers from facts worked out once per file. It must
 answer exactly as walking up from the line does: the walk is kept here as the
 reference and both read the same generated documents, with gaps (a patch's
-hunks) and with labels just inside and just outside each reach."""
+hunks), lines numbered 0 or below (a malformed hunk header), and labels just
+inside and just outside each reach."""
 from __future__ import annotations
 
 import os
@@ -79,7 +80,7 @@ def documents(draw: st.DrawFn) -> dict[int, str]:
     """Lines drawn from the shapes the context reads, in runs separated by gaps;
     long filler stretches put fences, lead-ins and headings near each reach."""
     lines: dict[int, str] = {}
-    number = draw(st.integers(1, 3))
+    number = draw(st.integers(-2, 3))  # a patch can number a line 0 (`@@ -0,0 +0,3 @@`)
     for _ in range(draw(st.integers(1, 3))):
         for _ in range(draw(st.integers(1, 16))):
             if draw(st.booleans()) and draw(st.booleans()):
@@ -97,8 +98,9 @@ def documents(draw: st.DrawFn) -> dict[int, str]:
 @given(documents())
 def test_facts_answer_as_the_walk_does(lines: dict[int, str]) -> None:
     facts = Lines(lines)
-    for number in range(0, max(lines) + 3):
-        assert negated_by_context(facts, number) == walked(lines, number), number
+    numbered = {n: text for n, text in lines.items() if n >= 1}  # below 1 is never context
+    for number in range(min(lines) - 1, max(lines) + 3):
+        assert negated_by_context(facts, number) == walked(numbered, number), number
 
 
 def test_a_plain_mapping_is_read_too() -> None:

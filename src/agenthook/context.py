@@ -160,7 +160,8 @@ class Lines(dict[int, str]):
         if number < 1 or number not in self:
             return None
         if not hasattr(self, "_starts"):
-            self._starts = [n for n in sorted(k for k in self if k >= 1) if n - 1 not in self]
+            # Line 1 always starts a run: the walk never went above it (a patch may number a line 0).
+            self._starts = [n for n in sorted(k for k in self if k >= 1) if n == 1 or n - 1 not in self]
             self._runs: dict[int, _Run] = {}
         start = self._starts[bisect.bisect_right(self._starts, number) - 1]
         if start not in self._runs:
@@ -178,7 +179,8 @@ def negated_by_context(lines: Mapping[int, str], number: int) -> bool:
     introduces the code block, the line that introduces a list ("Never run:"),
     and the nearest heading. A line that is itself an instruction to act is not
     excused by its section's heading. Each looks only at the lines directly
-    above, up to the first gap in `lines` and within a reach of its own.
+    above, up to the first gap in `lines` and within a reach of its own; a
+    line numbered below 1 (a malformed patch can give one) is never context.
     """
     facts = lines if isinstance(lines, Lines) else Lines(lines)
     line = lines.get(number, "")
@@ -199,7 +201,7 @@ def negated_by_context(lines: Mapping[int, str], number: int) -> bool:
         opener = run.non_blank[fence_line - 1 - run.start] if fence_line > run.start else 0
         if opener and not _FENCE.match(lines[opener]) and _LABEL_NEGATOR.search(lines[opener]):
             return True
-    elif _COMMENT_LINE.match(lines.get(above, "")) and _LABEL_NEGATOR.search(lines.get(above, "")):
+    elif run is not None and _COMMENT_LINE.match(lines[above]) and _LABEL_NEGATOR.search(lines[above]):
         return True
     if run is not None and _LIST_ITEM.match(line):
         stop = run.lead_in_stops[at]
