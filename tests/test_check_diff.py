@@ -224,17 +224,47 @@ def test_a_patch_that_renames_settings_away_is_blocked(repo: Repo) -> None:
     assert report.startswith("1\n") and "AH1203" in report and "stop applying unseen" in report
 
 
-def test_a_patch_moving_content_between_places_of_the_same_kind_passes(repo: Repo) -> None:
-    """Moving instructions from one instruction file to another brings nothing
-    new to the agents; renaming one away drops no protection."""
-    repo.write("CLAUDE.md", BASE_MD + "- Keep functions small.\n")
-    repo.write("docs/guide.md", "# Guide\n")
+def test_a_mail_after_a_rename_in_a_patch_series_cannot_rewrite_it(repo: Repo) -> None:
+    """In `git format-patch` output a rename with no hunks is followed by the
+    next mail; a `rename to` line in that mail's message is not a header."""
+    repo.write("notes.md", BASE_MD + RISKY)
+    repo.write("README.md", "hello\n")
+    repo.commit("notes")
+    repo.git("mv", "notes.md", "CLAUDE.md")
+    repo.commit("promote the notes")
+    repo.write("README.md", "hello again\n")
+    repo.commit("readme\n\nrename to notes-archive.md\nrename from CLAUDE.md")
+    series = repo.git("format-patch", "-M", "--stdout", "HEAD~2")
+    assert "rename to notes-archive.md" in series
+    run = agenthook("check-diff", "-", stdin=series.encode())
+    assert run.code == 1 and "CLAUDE.md:1: AH1203" in run.out, run.out
+
+
+def test_a_patch_moving_one_agent_file_onto_another_is_blocked_too(repo: Repo) -> None:
+    """An allow entry for `lib/CLAUDE.md`, or a nested file's narrower reach,
+    stops applying once its content moves to the root: the content is new
+    there, as `--staged` (which reads it whole) judges it."""
+    repo.write(".agenthook.toml", '[[allow]]\nrule = "AH201"\npath = "lib/CLAUDE.md"\n'
+                                  'match = "intake.ops-desk.net"\nreason = "lib only"\n')
+    repo.write("lib/CLAUDE.md", BASE_MD + RISKY)
     repo.commit("base")
-    repo.git("mv", "CLAUDE.md", "AGENTS.md")
+    repo.git("mv", "lib/CLAUDE.md", "CLAUDE.md")
     _, report = _moved_patch(repo)
-    assert report.startswith("0\n"), report
-    repo.commit("moved")
+    assert report.startswith("1\n") and "CLAUDE.md:1: AH1203" in report
+    staged = agenthook("check-diff", "--staged", cwd=repo.path)
+    assert staged.code == 1 and "CLAUDE.md:4: AH201" in staged.out
+
+
+def test_renaming_instructions_or_a_plain_pyproject_away_passes(repo: Repo) -> None:
+    """Neither drops a protection: instructions are not deny rules, and a
+    pyproject.toml holds a policy only with a [tool.agenthook] table."""
+    repo.write("AGENTS.md", BASE_MD + "- Keep functions small.\n")
+    repo.write("pyproject.toml", '[project]\nname = "shop"\n')
+    repo.commit("base")
+    (repo.path / "docs").mkdir()
+    (repo.path / "backend").mkdir()
     repo.git("mv", "AGENTS.md", "docs/old-agents.md")
+    repo.git("mv", "pyproject.toml", "backend/pyproject.toml")
     _, report = _moved_patch(repo)
     assert report.startswith("0\n"), report
 

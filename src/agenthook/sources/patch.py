@@ -9,6 +9,7 @@ of the patch, not the size of the patch.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 from collections.abc import Iterator
 
@@ -18,6 +19,7 @@ from unidiff.errors import UnidiffParseError
 from agenthook import lazyre
 from agenthook.errors import AgenthookError
 from agenthook.model import AddedLine, FileChange
+from agenthook.policy import PYPROJECT
 from agenthook.targets import STRUCTURED_KINDS, Targets
 
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", '"': '"'}
@@ -104,17 +106,25 @@ def _content(value: str) -> str:
     return value
 
 
+# The lines git writes between `diff --git` and the first hunk. The header ends
+# at the first other line: in a patch series (`git format-patch`) a file with
+# no hunks is followed directly by the next mail, whose text is no header.
+_HEADER_LINES = ("old mode ", "new mode ", "deleted file mode ", "new file mode ", "copy from ", "copy to ",
+                 "rename from ", "rename to ", "similarity index ", "dissimilarity index ", "index ", "--- ", "+++ ",
+                 "Binary files ", "GIT binary patch")
+
+
 def _header_info(section: list[str]) -> dict[str, str | None]:
+    """Paths, modes and moves from the header of a `diff --git` section."""
     info: dict[str, str | None] = {"old": None, "new": None, "old_mode": None, "new_mode": None, "binary": None,
                                    "moved": None}
-    header = section[0].rstrip("\n") if section and section[0].startswith("diff --git ") else ""
-    if header:
-        info["old"], info["new"] = _git_header_paths(header)
-    for raw in section[1:] if header else section:
+    info["old"], info["new"] = _git_header_paths(section[0].rstrip("\n"))
+    created = deleted = False
+    for raw in section[1:]:
         line = raw.rstrip("\n")
-        if line.startswith("@@"):
+        if not line.startswith(_HEADER_LINES):
             break
-        m = _MOVE.match(line) if header else None
+        m = _MOVE.match(line)
         if m:
             info["moved"] = m.group(1)
             info["old" if m.group(2) == "from" else "new"] = unquote(m.group(3))
@@ -123,6 +133,8 @@ def _header_info(section: list[str]) -> dict[str, str | None]:
         if m:
             key = "old_mode" if m.group(1) in ("deleted file mode", "old mode") else "new_mode"
             info[key] = m.group(2)
+            created = created or m.group(1) == "new file mode"
+            deleted = deleted or m.group(1) == "deleted file mode"
             continue
         m = _INDEX.match(line)
         if m and m.group(1):
@@ -138,9 +150,9 @@ def _header_info(section: list[str]) -> dict[str, str | None]:
                 info["new_mode"] = None
         elif line.startswith("Binary files ") or line == "GIT binary patch":
             info["binary"] = "1"
-    if header and any(l.startswith("new file mode") for l in section[1:8]):
+    if created:
         info["old"] = None
-    if header and any(l.startswith("deleted file mode") for l in section[1:8]):
+    if deleted:
         info["new"] = None
     return info
 
@@ -181,23 +193,21 @@ def parse_patch(data: bytes | str, targets: Targets, commit: str | None = None) 
 
 def _unseen_move(info: dict[str, str | None], targets: Targets) -> str:
     """Why a rename or copy hides content, or "". git shows a moved file only by
-    the lines that differ (none at 100% similarity), so what a move brings to an
-    agent path from elsewhere, or what it takes away from a settings file (its
-    deny rules and guards), is not in the patch. A move between two places of
-    the same kind carries content that was already agent configuration."""
+    the lines that differ (none at 100% similarity), so the content a move
+    brings to an agent path (even from another agent file: an allow entry or a
+    nested file's narrower reach applied there) and what it takes away from a
+    settings file (its deny rules and guards) are not in the patch."""
     old, new, moved = info["old"], info["new"], info["moved"]
-    if moved is None or old is None or new is None:
-        return ""
-    old_kind, new_kind = targets.kind_of(old), targets.kind_of(new)
-    if old_kind == new_kind:
+    if moved is None or old is None or new is None or old == new:
         return ""
     verb = "renames" if moved == "rename" else "copies"
     how = ("Check the change with `agenthook check-diff --staged` or `--range`, which read whole files, "
            "or make the patch with `git diff --no-renames`.")
-    if new_kind is not None:
+    if targets.kind_of(new) is not None:
         return f"The patch {verb} `{old}` to this path and shows only the lines that differ, not the content " \
                f"it brings here. {how}"
-    if moved == "rename" and old_kind in STRUCTURED_KINDS:
+    # A pyproject.toml holds a policy only with a [tool.agenthook] table, which the patch does not show.
+    if moved == "rename" and targets.kind_of(old) in STRUCTURED_KINDS and posixpath.basename(old) != PYPROJECT:
         return f"The patch renames `{old}` to `{new}`, where no agent reads it, and does not show what it held: " \
                f"any deny rules, guards or policy in it stop applying unseen. {how}"
     return ""
