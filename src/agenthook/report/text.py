@@ -104,6 +104,19 @@ def summary(result: Result) -> str:
     return f"agenthook: passed: nothing risky in {files}{excused}."
 
 
+def _shown(findings: list[Finding], policy: Policy) -> set[int]:
+    """Which findings (by position) the report prints: PER_RULE of each rule,
+    those that block first, so that a long run of warnings cannot push the
+    one that blocks out of sight."""
+    chosen: dict[str, list[int]] = {}
+    for blocking in (True, False):
+        for index, f in enumerate(findings):
+            picked = chosen.setdefault(f.rule.id, [])
+            if policy.blocks(f) == blocking and len(picked) < PER_RULE:
+                picked.append(index)
+    return {index for picked in chosen.values() for index in picked}
+
+
 def render(result: Result, *, colour: bool = False, quiet: bool = False, verbose: bool = False,
            compact: bool = False) -> str:
     """The report; `compact` gives two lines per finding (for a server's `remote:` stream),
@@ -111,24 +124,22 @@ def render(result: Result, *, colour: bool = False, quiet: bool = False, verbose
     out: list[str] = []
     for error in result.errors:
         out.append(f"agenthook: error: {error}")
-    shown: Counter[str] = Counter()
-    for f in result.findings:
+    listed = [f for f in result.findings if not quiet or result.policy.blocks(f)]
+    shown = _shown(listed, result.policy)
+    for index, f in enumerate(listed):
+        if index not in shown:
+            continue
         blocking = result.policy.blocks(f)
-        if quiet and not blocking:
-            continue
-        shown[f.rule.id] += 1
-        if shown[f.rule.id] > PER_RULE:
-            continue
         if compact:
             out += _compact(f, blocking)
         else:
             out += _finding(f, blocking, colour, result.expired_for(f))
             out.append("")
-    rules = {f.rule.id: f.rule for f in result.findings}
-    for rule_id, count in shown.items():
-        if count > PER_RULE:
-            out.append(f"agenthook: {count - PER_RULE} more {rule_id} {rules[rule_id].name} finding(s) not shown; "
-                       "`agenthook check-diff --format json` lists every one")
+    hidden = Counter(f.rule.id for index, f in enumerate(listed) if index not in shown)
+    rules = {f.rule.id: f.rule for f in listed}
+    for rule_id, count in hidden.items():
+        out.append(f"agenthook: {count} more {rule_id} {rules[rule_id].name} finding(s) not shown; "
+                   "`agenthook check-diff --format json` lists every one")
     if verbose and result.suppressed:
         out.append("suppressed:")
         out += [_suppressed(s) for s in result.suppressed]
