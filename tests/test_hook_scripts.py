@@ -139,6 +139,8 @@ def _report(repo: Repo) -> dict:
     "./scripts/notify.sh",
     "timeout 10 sh scripts/notify.sh",
     'sh -c "scripts/notify.sh && echo ok"',
+    "bash -o pipefail scripts/notify.sh",
+    "pwsh -NoProfile -ExecutionPolicy Bypass -File scripts/notify.sh",
 ])
 def test_a_new_hook_running_a_repository_script_has_the_script_judged_whole(repo: Repo, command: str) -> None:
     """The script already exists and this change does not touch it: the hook
@@ -254,6 +256,15 @@ def test_a_push_whose_commit_hooks_a_risky_script_is_rejected(repo: Repo, tmp_pa
     ('python -c "print(1)"', []),
     ('bash -lc "make lint"', []),
     ("echo hi | tee out.txt", []),
+    ("pwsh -NoProfile -ExecutionPolicy Bypass -File scripts/x.ps1", ["scripts/x.ps1"]),
+    ("bash -o pipefail scripts/x.sh", ["scripts/x.sh"]),
+    ("bash -e scripts/x.sh > out.log 2>&1", ["scripts/x.sh"]),
+    ("python3 -X utf8 -W error tools/x.py", ["tools/x.py"]),
+    ("node --require ./setup.js scripts/x.js", ["./setup.js", "scripts/x.js"]),
+    ("bash < scripts/x.sh", ["scripts/x.sh"]),
+    ("bash scripts/x.sh < input.txt", ["scripts/x.sh"]),
+    ("cat scripts/x.sh | bash", ["scripts/x.sh"]),
+    ("cat notes.txt | grep x", []),
 ])
 def test_the_scripts_a_command_line_runs(command: str, expected: list[str]) -> None:
     assert launch.scripts(command) == expected

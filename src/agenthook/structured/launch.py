@@ -603,20 +603,71 @@ def _inline(name: str, args: Sequence[str]) -> Launch | None:
 
 # Interpreters whose first argument that is not an option names the script they run.
 _SCRIPT_RUNNERS = frozenset({*_SHELLS, *_POWERSHELL, *_INLINE_CODE, "tsx", "ts-node", "source", "."})
-# Options after which the program is not a file: a module, code, or standard input.
-_NOT_A_FILE = frozenset({"-m", "-", "-s", "--stdin", "-command", "-encodedcommand"})
+# Options after which no script file follows: a module, inline code, or standard input.
+_NOT_A_FILE: dict[str, frozenset[str]] = {
+    **{name: frozenset({*flags, "-"}) for name, flags in _INLINE_CODE.items()},
+    "python": frozenset({"-c", "-m", "-"}),
+    **dict.fromkeys(_SHELLS, frozenset({"-s", "-"})),
+    **dict.fromkeys(_POWERSHELL, frozenset({"-command", "-c", "-encodedcommand", "-e", "-ec", "-"})),
+}
+# Options whose value is the script itself (PowerShell's in lower case).
+_SCRIPT_OPTIONS: dict[str, frozenset[str]] = {**dict.fromkeys(_POWERSHELL, frozenset({"-file", "-f"})),
+                                              "php": frozenset({"-f"})}
+# Options whose value is code run before the script (`node -r ./setup.js x.js`): followed too.
+_RUN_FIRST = frozenset({"-r", "--require", "--import", "--preload"})
+_RUN_FIRST_RUNNERS = frozenset({"node", "bun", "tsx", "ts-node"})
+# Options of the script runners that take the next word as their value.
+_OPTION_VALUES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(_SHELLS, frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})),
+    "python": frozenset({"-W", "-X", "--check-hash-based-pycs"}),
+    "node": frozenset({"-C", "--conditions", "--loader", "--experimental-loader", "--input-type", "--env-file",
+                       "--title", "--inspect-port"}),
+    "ruby": frozenset({"-I", "-E", "-C", "-r"}), "perl": frozenset({"-I", "-M", "-m"}), "php": frozenset({"-c", "-d"}),
+    **dict.fromkeys(_POWERSHELL, frozenset({"-executionpolicy", "-ex", "-ep", "-windowstyle", "-w",
+                                            "-workingdirectory", "-wd", "-configurationname", "-outputformat",
+                                            "-of", "-inputformat", "-if", "-version", "-v", "-psconsolefile",
+                                            "-custompipename", "-settingsfile"})),
+    "deno": frozenset({"-c", "--config", "--import-map", "--lock", "--cert", "--env-file", "--location", "--seed",
+                       "--v8-flags"}),
+    "bun": frozenset({"--cwd", "--env-file", "--tsconfig-override"}),
+    "tsx": frozenset({"--tsconfig"}),
+    "ts-node": frozenset({"-P", "--project", "-O", "--compiler-options", "--compiler"}),
+}
+
+
+def _interpreted(name: str, args: Sequence[str]) -> list[str]:
+    """The files an interpreter runs: its script, and code it loads before it."""
+    found: list[str] = []
+    powershell = name in _POWERSHELL
+    rest = list(args[1:] if name in ("deno", "bun") and args[:1] == ["run"] else args)
+    while rest:
+        word = rest.pop(0)
+        option = word.lower() if powershell else word
+        if option in _NOT_A_FILE.get(name, ()):
+            break
+        if option in _SCRIPT_OPTIONS.get(name, ()) and rest:
+            return [*found, rest[0]]
+        if option in _RUN_FIRST and name in _RUN_FIRST_RUNNERS and rest:
+            found.append(rest.pop(0))
+        elif option in _OPTION_VALUES.get(name, ()) and rest:
+            rest.pop(0)
+        elif not word.startswith(("-", "+")):
+            return [*found, word]
+    return found
 
 
 def scripts(text: str, depth: int = 0) -> list[str]:
     """The files a shell command line runs as programs, as written: a program
     named by its path (`./run.sh`, `$CLAUDE_PROJECT_DIR/.claude/hooks/x.sh`)
-    and the script handed to an interpreter (`bash tools/x.sh`, `python3
-    scripts/notify.py`, `deno run x.ts`), through wrappers and `sh -c`."""
+    and the script handed to an interpreter (`bash -o pipefail tools/x.sh`,
+    `python3 scripts/notify.py`, `pwsh -File x.ps1`, `deno run x.ts`), through
+    wrappers and `sh -c`."""
     found: list[str] = []
     if depth > _MAX_DEPTH:
         return found
-    for _, part in _parts(text[:_MAX_TEXT]):
-        args = _unwrapped(_command_words(part))
+    parts = _parts(text[:_MAX_TEXT])
+    runners = [_unwrapped(_words_without_redirections(part)) for _, part in parts]
+    for index, ((_, part), args) in enumerate(zip(parts, runners)):
         if not args:
             continue
         name = program(args[0])
@@ -624,16 +675,39 @@ def scripts(text: str, depth: int = 0) -> list[str]:
         if code is not None:
             found += scripts(code, depth + 1)
         elif name in _SCRIPT_RUNNERS:
-            rest = args[2:] if name in ("deno", "bun") and args[1:2] == ["run"] else args[1:]
-            for word in rest:
-                if word.lower() in _NOT_A_FILE or word in _INLINE_CODE.get(name, ()):
-                    break
-                if not word.startswith("-"):
-                    found.append(word)
-                    break
+            found += _interpreted(name, args[1:]) or _redirected(part)
         elif "/" in args[0] or args[0].startswith("."):
             found.append(args[0])
+        following = runners[index + 1] if index + 1 < len(runners) and parts[index + 1][0] == "|" else []
+        if name == "cat" and following and program(following[0]) in _SCRIPT_RUNNERS:
+            found += [w for w in args[1:] if not w.startswith("-")]  # `cat x.sh | bash`
     return found
+
+
+def _words_without_redirections(part: str) -> list[str]:
+    """`_command_words`, with each redirection's file gone as well as its
+    operator: in `bash x.sh < input.txt` the input is no script."""
+    kept: list[str] = []
+    words = iter(grants.shell_words(part))
+    for word in words:
+        if re.fullmatch(r"\d*(?:<|>|>>|<>|>\||&>|&>>)", word):
+            next(words, None)  # the operator stands alone: its file is the next word
+        elif not re.match(r"^\d*[<>]|^&>", word):
+            kept.append(word)
+    while kept and (kept[0] in _SHELL_KEYWORDS or re.match(r"^[A-Za-z_]\w*=", kept[0])):
+        kept.pop(0)
+    return kept
+
+
+def _redirected(part: str) -> list[str]:
+    """The file a command reads as its standard input (`bash < x.sh`)."""
+    words = grants.shell_words(part)
+    for index, word in enumerate(words):
+        if word in ("<", "0<") and index + 1 < len(words):
+            return [words[index + 1]]
+        if word.startswith("<") and not word.startswith("<<") and len(word) > 1:
+            return [word[1:]]
+    return []
 
 
 def judge_line(text: str, depth: int = 0) -> Launch:
