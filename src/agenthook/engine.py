@@ -17,7 +17,7 @@ from agenthook.rules import Catalogue, TextRule, load
 from agenthook.rules.keywords import KeywordIndex
 from agenthook.rules.checks import CHECKS, CONTEXT_CHECKS, escalation
 from agenthook.rules.unicode import NON_ASCII_ONLY
-from agenthook.targets import STRUCTURED_KINDS
+from agenthook.targets import SCRIPT_KINDS, STRUCTURED_KINDS
 
 _WINDOW = 16384
 _OVERLAP = 1024  # window step 15360 = 2^10 * 15
@@ -77,8 +77,10 @@ def _by_keyword(rules: Sequence[TextRule]) -> dict[str, tuple[int, ...]]:
     return _BY_KEYWORD[id(rules)][1]
 
 
-def _first_matches(unit: Unit, rules: Sequence[TextRule], index: KeywordIndex) -> dict[int, tuple[re.Match[str], str]]:
-    """For each rule (by position), its first match not negated in its clause,
+def _first_matches(unit: Unit, rules: Sequence[TextRule], index: KeywordIndex,
+                   code: bool) -> dict[int, tuple[re.Match[str], str]]:
+    """For each rule (by position), its first match not negated in its clause
+    (in prose: in `code` a warning word does not stop the line from running),
     with the window it was found in. A rule runs on a window only when one of
     its keywords occurs there, so a long line costs one keyword pass per
     distinct window plus the patterns its content can actually match. Rules
@@ -97,7 +99,7 @@ def _first_matches(unit: Unit, rules: Sequence[TextRule], index: KeywordIndex) -
                     continue
                 rule = rules[position]
                 for match in rule.regex.finditer(window):
-                    if rule.negatable and context.negated_in_clause(window, match.start()):
+                    if rule.negatable and not code and context.negated_in_clause(window, match.start()):
                         continue
                     found[position] = match, window
                     break
@@ -112,14 +114,18 @@ def _around(window: str, match: re.Match[str]) -> str:
     return window[max(0, match.start() - 300):match.end() + 600]
 
 
-def match_unit(unit: Unit, rules: Sequence[TextRule], index: KeywordIndex) -> Iterator[tuple[Rule, Severity, str, str]]:
-    """Every text rule that fires on `unit`, with its severity, detail and matched text."""
-    found = _first_matches(unit, rules, index)
+def match_unit(unit: Unit, rules: Sequence[TextRule], index: KeywordIndex,
+               code: bool = False) -> Iterator[tuple[Rule, Severity, str, str]]:
+    """Every text rule that fires on `unit`, with its severity, detail and matched
+    text. In `code` (a hook script) neither the clause nor a comment or heading
+    above excuses a match: the line runs whatever the words around it say."""
+    found = _first_matches(unit, rules, index, code)
     for position, rule in enumerate(rules):
         if position not in found:
             continue
         match, window = found[position]
-        if rule.context_negation and unit.lines is not None and context.negated_by_context(unit.lines, unit.line):
+        if rule.context_negation and not code and unit.lines is not None and \
+                context.negated_by_context(unit.lines, unit.line):
             continue
         nearby = _around(window, match)
         if rule.requires_remote and context.only_local_hosts(nearby):
@@ -180,8 +186,10 @@ def text_units(change: FileChange) -> list[Unit]:
 def scan_units(change: FileChange, units: Iterable[Unit], catalogue: Catalogue) -> Iterator[Finding]:
     rules = catalogue.text_rules_for(change.kind)
     checks = catalogue.raw_checks_for(change.kind)
+    code = change.kind in SCRIPT_KINDS
     for unit in units:
-        for rule, severity, detail, matched in [*raw_checks(unit, checks), *match_unit(unit, rules, catalogue.keywords)]:
+        for rule, severity, detail, matched in [*raw_checks(unit, checks),
+                                                *match_unit(unit, rules, catalogue.keywords, code)]:
             yield Finding(rule, change.path, unit.line, unit.display or unit.raw, severity, detail, change.commit,
                           matched)
 

@@ -4,15 +4,16 @@ A hook written as `bash scripts/notify.sh` shows only that a local script
 runs; what runs is in the script. A change that adds such a hook (or a helper
 command such as `statusLine`) puts that script's code behind every event the
 hook fires on, wherever in the repository it lives, so the script is judged
-whole, as a file under `.claude/hooks/` is. Scripts at watched paths are
+whole, as a file under `.claude/hooks/` is. Scripts under `.claude/hooks/` are
 judged on their own changes; a script the repository does not hold is left to
-the command's own verdict.
+the command's own verdict. A later change to a script, with its hook left as
+it is, is judged only if the script lives under `.claude/hooks/`.
 """
 from __future__ import annotations
 
 import posixpath
 import shlex
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from agenthook import imports, lazyre
@@ -24,36 +25,43 @@ from agenthook.targets import (AMAZONQ_AGENT, CLAUDE_PLUGIN, CLAUDE_SETTINGS, CU
                                GEMINI_SETTINGS, HOOK_SCRIPT)
 
 HOOK_KINDS = frozenset({CLAUDE_SETTINGS, CLAUDE_PLUGIN, GEMINI_SETTINGS, CURSOR_SETTINGS, AMAZONQ_AGENT})
-# Scripts followed per settings file: each costs a read of the snapshot.
-MAX_SCRIPTS = 32
-_MAX_NODES = 100_000
+# Scripts read in one check: each costs two git calls.
+MAX_SCRIPTS = 256
+# Containers read under the keys that run commands; past it the rest is reported, not skipped.
+MAX_NODES = 100_000
 # `$CLAUDE_PROJECT_DIR/x`, `${GEMINI_PROJECT_DIR}/x`, `$PWD/x`: the project directory.
 _PROJECT_DIR = lazyre.compile(r"^\$(?:\{\w*PROJECT_DIR\}|\w*PROJECT_DIR\b|\{PWD\}|PWD\b)/?")
 _PLUGIN_ROOT = lazyre.compile(r"^\$(?:\{CLAUDE_PLUGIN_ROOT\}|CLAUDE_PLUGIN_ROOT\b)/?")
 
 
-def _commands(tree: Any) -> set[str]:
-    """Every command line a settings tree has the agent run by itself: hook
-    handlers (under any `hooks` key), helper commands, credential helpers."""
+def _commands(tree: Any) -> tuple[set[str], bool]:
+    """Every command line a settings tree has the agent run by itself (hook
+    handlers under the top-level `hooks`, helper commands, credential helpers),
+    and whether all of them were read: hooks padded past MAX_NODES containers
+    are not."""
     found: set[str] = set()
-    stack: list[tuple[Any, bool]] = [(tree, False)]
-    for _ in range(_MAX_NODES):
+    if not isinstance(tree, dict):
+        return found, True
+    stack: list[Any] = []
+    for key, value in tree.items():
+        if key in CREDENTIAL_HELPERS and isinstance(value, str):
+            found.add(value)
+        elif key == "hooks" or key in HELPER_PARENTS:
+            stack.append(value)
+    for _ in range(MAX_NODES):
         if not stack:
-            break
-        node, runs = stack.pop()
-        if isinstance(node, list):
-            stack += [(item, runs) for item in node]
-        elif isinstance(node, dict):
+            return found, True
+        node = stack.pop()
+        if isinstance(node, dict):
             command = node.get("command")
-            if runs and isinstance(command, str):
+            if isinstance(command, str):
                 args = node.get("args")
                 extra = [a for a in args if isinstance(a, str)] if isinstance(args, list) else []
                 found.add(shlex.join([command, *extra]) if extra else command)
-            for key, value in node.items():
-                if key in CREDENTIAL_HELPERS and isinstance(value, str):
-                    found.add(value)
-                stack.append((value, runs or key == "hooks" or key in HELPER_PARENTS))
-    return found
+            node = list(node.values())
+        if isinstance(node, list):
+            stack += [item for item in node if isinstance(item, (dict, list))]
+    return found, not stack
 
 
 def _parsed(change: FileChange, text: str | None) -> Any:
@@ -94,36 +102,44 @@ def _repo_paths(word: str, bases: tuple[str, ...], plugin: str) -> list[str]:
     return [p for p in dict.fromkeys(found) if p not in (".", "..") and not p.startswith("../")]
 
 
-def _new_scripts(change: FileChange) -> Iterator[str]:
-    """Repository paths of the scripts the hooks and helpers new in `change` run.
-    A relative path is looked for from the project directory and from the
-    settings file's own directory: agents differ in which one they run hooks from."""
-    before = _commands(_parsed(change, change.old_text)) if change.status != "A" else set()
+def _new_scripts(change: FileChange) -> tuple[list[str], bool]:
+    """Repository paths of the scripts the hooks and helpers new in `change` run,
+    and whether every hook was read. A relative path is looked for from the
+    project directory and from the settings file's own directory: agents
+    differ in which one they run hooks from."""
+    before = _commands(_parsed(change, change.old_text))[0] if change.status != "A" else set()
+    after, complete = _commands(_parsed(change, change.new_text))
     project, plugin = _bases(change.path, change.kind)
     bases = (project, posixpath.dirname(change.path))
-    for command in sorted(_commands(_parsed(change, change.new_text)) - before):
-        for word in launch.scripts(command):
-            yield from _repo_paths(word, bases, plugin)
+    paths = [path for command in sorted(after - before) for word in launch.scripts(command)
+             for path in _repo_paths(word, bases, plugin)]
+    return paths, complete
 
 
 def referenced(changes: list[FileChange], read_for: Callable[[str | None], imports.Reader]) -> list[FileChange]:
     """The scripts that hooks new in `changes` run, each a FileChange adding
-    its whole text as a hook script; more than MAX_SCRIPTS in one settings
-    file is content left unread, and reported as such."""
+    its whole text as a hook script (those under `.claude/hooks/` are judged on
+    their own changes). What cannot be read (hooks padded past MAX_NODES, more
+    than MAX_SCRIPTS scripts) is reported, never passed."""
     result: list[FileChange] = []
+    done: set[tuple[str | None, str]] = set()
     for change in changes:
         if change.kind not in HOOK_KINDS or change.status == "D" or change.new_text is None:
             continue
-        done: set[str] = set()
-        for path in _new_scripts(change):
-            if path in done or DEFAULT.kind_of(path) is not None:
+        paths, complete = _new_scripts(change)
+        if not complete:
+            result.append(imports.unreadable(change.path, HOOK_SCRIPT, change.commit,
+                                             f"Its hooks hold more than {MAX_NODES} entries; agenthook stops "
+                                             "reading there, so the scripts they run were not all checked."))
+        for path in paths:
+            if DEFAULT.kind_of(path) == HOOK_SCRIPT or (change.commit, path) in done:
                 continue
-            done.add(path)
+            done.add((change.commit, path))
             if len(done) > MAX_SCRIPTS:
                 result.append(imports.unreadable(path, HOOK_SCRIPT, change.commit,
-                                                 f"The new hooks of `{change.path}` run more than {MAX_SCRIPTS} "
-                                                 f"repository scripts, and agenthook reads the first {MAX_SCRIPTS}."))
-                break
+                                                 f"A new hook in `{change.path}` runs it, past the {MAX_SCRIPTS} "
+                                                 "scripts agenthook reads in one check."))
+                return result
             content = imports.read_text(read_for(change.commit), path)
             if isinstance(content, imports.Unreadable):
                 result.append(imports.unreadable(path, HOOK_SCRIPT, change.commit,
