@@ -189,6 +189,18 @@ def test_policy_paths_extend_the_watched_files(repo: Repo):
     assert json.loads(run.out)["findings"][0]["path"] == "docs/agents/deploy.md"
 
 
+def test_policy_paths_count_for_the_commit_hook_from_a_subdirectory(repo: Repo):
+    """Away from the top of the working tree, not seeing `.agenthook.toml` says
+    nothing of the committed policy: the hook must not take its quick exit."""
+    repo.write(".agenthook.toml", 'paths = ["docs/agents/*.md"]\n')
+    repo.commit("policy")
+    repo.write("docs/agents/deploy.md", "# Deploy\n" + TLS_LINE)
+    repo.git("add", "-A")
+    for cwd in (repo.path, repo.path / "docs"):
+        run = agenthook("pre-commit", cwd=cwd)
+        assert run.code == 1 and "docs/agents/deploy.md:2" in run.err, (cwd, run.err)
+
+
 def test_threshold_option_overrides_the_policy_threshold(repo: Repo):
     _stage_tls_line_under(repo, 'threshold = "low"\n')
     run = agenthook("check-diff", "--staged", "--threshold", "critical", "--format", "json", cwd=repo.path)

@@ -135,9 +135,11 @@ def _quick_listing() -> list[RawEntry] | None:
     """The staged entries, for a plain pre-commit hook (run, as git runs hooks, at
     the top of the working tree) to answer a commit without agent files at once;
     the full check reuses them. None where the built-in watched paths may not be
-    the whole story (a policy file could add more, the framework may ask for
-    other commits) or git failed (the full command reports it)."""
-    if _under_framework() or os.environ.get("PRE_COMMIT_TO_REF") or _has_policy_file():
+    the whole story (a policy file could add more: away from the top its absence
+    proves nothing; the framework may ask for other commits) or git failed (the
+    full command reports it)."""
+    if _under_framework() or os.environ.get("PRE_COMMIT_TO_REF") or not os.path.lexists(".git") \
+            or _has_policy_file():
         return None
     from agenthook import git  # noqa: PLC0415
 
