@@ -11,6 +11,7 @@ it is, is judged only if the script lives under `.claude/hooks/`.
 """
 from __future__ import annotations
 
+import json
 import posixpath
 import shlex
 from collections.abc import Callable
@@ -65,14 +66,19 @@ def _commands(tree: Any) -> tuple[set[str], bool]:
 
 
 def _parsed(change: FileChange, text: str | None) -> Any:
+    """The settings tree, None where it does not parse (the settings analysis
+    reports that). Strict JSON goes through the C parser: a push can carry
+    hundreds of versions of a settings file, each read twice here."""
     from agenthook.structured.settings import JSONC_PATHS  # noqa: PLC0415 - settings imports the engine
 
     if text is None:
         return None
     try:
-        return jsonloc.parse(text, jsonc=bool(JSONC_PATHS.search(change.path)))[0]
-    except jsonloc.JsonError:
-        return None  # reported by the settings analysis
+        if JSONC_PATHS.search(change.path):
+            return jsonloc.parse(text, jsonc=True)[0]
+        return json.loads(text)
+    except (ValueError, RecursionError, jsonloc.JsonError):
+        return None
 
 
 def _bases(path: str, kind: str) -> tuple[str, str]:
