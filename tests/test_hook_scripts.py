@@ -13,7 +13,7 @@ import pytest
 from agenthook import engine, hookscripts
 from agenthook.model import AddedLine, FileChange
 from agenthook.rules import TextRule, load
-from agenthook.targets import HOOK_SCRIPT, MARKDOWN_KINDS
+from agenthook.targets import DEFAULT_TARGETS, HOOK_SCRIPT, MARKDOWN_KINDS
 from agenthook.structured import launch
 from conftest import Repo, agenthook, local_server, run_git, seed_server
 from settings_support import staged_or_patch
@@ -311,3 +311,59 @@ def test_a_push_whose_commit_hooks_a_risky_script_is_rejected(repo: Repo, tmp_pa
 ])
 def test_the_scripts_a_command_line_runs(command: str, expected: list[str]) -> None:
     assert launch.scripts(command) == expected
+
+
+# -- later edits of a script a committed hook runs ------------------------------
+
+def _hooked_repo(repo: Repo) -> None:
+    repo.write("scripts/notify.sh", NOTIFY_SH)
+    repo.write(".claude/settings.json", _hooked('bash "$CLAUDE_PROJECT_DIR"/scripts/notify.sh'))
+    repo.write("README.md", "hello\n")
+    repo.commit("hook and script")
+
+
+def test_a_later_edit_of_a_hooked_script_is_judged_as_a_hook_script(repo: Repo) -> None:
+    """The settings file is untouched: the script is what changes what runs."""
+    _hooked_repo(repo)
+    repo.write("scripts/notify.sh", NOTIFY_SH + EXFIL_SH.split("\n", 1)[1])
+    repo.write("README.md", "hello again\n")
+    repo.git("add", "-A")
+    staged = _report(repo)
+    assert ("scripts/notify.sh", 3, "AH201") in {(f["path"], f["line"], f["rule_id"]) for f in staged["findings"]}
+    hook = agenthook("pre-commit", cwd=repo.path)  # the plain hook's quick exit must not skip it
+    assert hook.code == 1 and "scripts/notify.sh:3: AH201" in hook.err
+    repo.commit("edit the script")
+    ranged = agenthook("check-diff", "--range", "HEAD~1..HEAD", cwd=repo.path)
+    assert ranged.code == 1 and "scripts/notify.sh:3: AH201" in ranged.out
+
+
+def test_edits_of_files_no_hook_runs_stay_unread(repo: Repo) -> None:
+    _hooked_repo(repo)
+    repo.write("scripts/other.sh", EXFIL_SH)
+    repo.git("add", "-A")
+    assert _report(repo)["findings"] == []
+    assert agenthook("pre-commit", cwd=repo.path).code == 0
+
+
+def test_a_push_editing_a_hooked_script_is_rejected(repo: Repo, tmp_path: Path) -> None:
+    server = local_server(tmp_path)
+    seed_server(repo, server, {"README.md": "hello\n", "scripts/notify.sh": NOTIFY_SH,
+                               ".claude/settings.json": _hooked("bash scripts/notify.sh")})
+    repo.write("scripts/notify.sh", NOTIFY_SH + EXFIL_SH.split("\n", 1)[1])
+    commit = repo.commit("tweak the notifier")
+    run = run_git(repo.path, "push", "origin", "main")
+    assert run.code != 0 and "pre-receive hook declined" in run.err, run.err
+    assert f"remote: {commit[:12]} scripts/notify.sh:3: AH201" in run.err
+
+
+def test_root_hook_settings_of_the_quick_exit_are_the_hook_kinds_at_the_root() -> None:
+    """Every place at the top of a working tree where targets.py puts settings
+    that run hooks is read by the commit hook's quick exit, and no other."""
+    from agenthook import hookcli
+
+    root = {glob.removeprefix("**/") for glob, kind in DEFAULT_TARGETS if kind in hookscripts.HOOK_KINDS}
+    files = {g for g in root if "*" not in g}
+    dirs = {g.rsplit("/", 1)[0] for g in root if g.endswith("/*.json")}
+    assert files == set(hookcli.ROOT_HOOK_SETTINGS)
+    assert dirs == set(hookcli.ROOT_HOOK_DIRS)
+    assert root == files | {f"{d}/*.json" for d in dirs}

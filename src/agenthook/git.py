@@ -332,26 +332,46 @@ def object_type(oid: str, cwd: str | None = None, deadline: Deadline = NO_DEADLI
 
 def files_at(rev: str, paths: Sequence[str], cwd: str | None = None,
              deadline: Deadline = NO_DEADLINE) -> dict[str, bytes | None]:
-    """The content of each path (from the repository root) in commit `rev`,
-    None where the path is missing or not a file; one `cat-file --batch`."""
-    names = [f"{rev}:{path}" for path in paths]
+    """The content of each path (from the repository root) in commit `rev` (the
+    index for ""), None where the path is missing or not a file; one `cat-file --batch`."""
+    return {path: data for (_, path), data in files_of([(rev, path) for path in paths], cwd, deadline).items()}
+
+
+def files_of(wanted: Sequence[tuple[str, str]], cwd: str | None = None,
+             deadline: Deadline = NO_DEADLINE) -> dict[tuple[str, str], bytes | None]:
+    """`files_at` for (revision, path) pairs of several revisions, in one call.
+    A path holding a newline cannot be named to `cat-file` and reads as missing."""
+    asked = [(rev, path) for rev, path in wanted if "\n" not in path]
+    found: dict[tuple[str, str], bytes | None] = {(rev, path): None for rev, path in wanted}
+    if not asked:
+        return found
+    names = [f"{rev}:{path}" for rev, path in asked]
     out = run(["cat-file", "--batch"], cwd=cwd, stdin="\n".join(names).encode() + b"\n", deadline=deadline)
-    found: dict[str, bytes | None] = {}
     pos = 0
-    for path, name in zip(paths, names):
+    for key, name in zip(asked, names):
         end = out.index(b"\n", pos)
         header = out[pos:end].decode("utf-8", "replace")
         pos = end + 1
         if header == f"{name} missing":
-            found[path] = None
             continue
         fields = header.split()
         if len(fields) != 3:
             raise GitError(f"unexpected output from git cat-file for {name}")
         size = int(fields[2])
-        found[path] = out[pos:pos + size] if fields[1] == "blob" else None
+        found[key] = out[pos:pos + size] if fields[1] == "blob" else None
         pos += size + 1
     return found
+
+
+# The empty tree of SHA-1 and SHA-256 repositories, by the length of their ids.
+EMPTY_TREES = {40: "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+               64: "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321"}
+
+
+def staged_files_matching(pathspecs: Sequence[str], cwd: str | None = None) -> list[str]:
+    """The files of the index that match `pathspecs`, each written with its own magic."""
+    out = run(["ls-files", "-z", "--cached", "--", *pathspecs], cwd=cwd, magic_pathspecs=True)
+    return list(dict.fromkeys(p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p))
 
 
 # Every commit's own first-parent diff: merges included (an "evil merge" adds
@@ -390,11 +410,12 @@ def parse_walk(out: bytes) -> tuple[list[str], list[RawEntry]]:
     return commits, entries
 
 
-def trees_raw(pairs: Sequence[tuple[str, str]], cwd: str | None = None,
-              deadline: Deadline = NO_DEADLINE) -> list[list[RawEntry]]:
-    """What differs within each (old, new) pair of commits or trees, in two git
-    calls however many pairs there are: a push of thousands of refs must not
-    cost a git process per ref. Entries in the order of `pairs`."""
+def trees_raw(pairs: Sequence[tuple[str, str]], cwd: str | None = None, deadline: Deadline = NO_DEADLINE,
+              pathspecs: Sequence[str] = ()) -> list[list[RawEntry]]:
+    """What differs within each (old, new) pair of commits or trees (among
+    `pathspecs`, each with its own magic, when given), in two git calls however
+    many pairs there are: a push of thousands of refs must not cost a git
+    process per ref. Entries in the order of `pairs`."""
     if not pairs:
         return []
     names = list(dict.fromkeys(name for pair in pairs for name in pair))
@@ -408,7 +429,8 @@ def trees_raw(pairs: Sequence[tuple[str, str]], cwd: str | None = None,
     # --always: a header for every pair, an empty diff included, so that the
     # output maps back to the input line by line.
     out = run(["diff-tree", "--stdin", "--always", "-r", "-z", "--raw", "--no-renames", "--no-abbrev",
-               "--ignore-submodules=none"], cwd=cwd, stdin=stdin, deadline=deadline)
+               "--ignore-submodules=none", *(["--", *pathspecs] if pathspecs else [])], cwd=cwd, stdin=stdin,
+              deadline=deadline, magic_pathspecs=bool(pathspecs))
     listed: list[list[RawEntry]] = []
     fields = out.split(b"\0")
     i = 0

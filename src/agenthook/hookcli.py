@@ -87,7 +87,7 @@ def pre_commit(files: Sequence[str], quiet: bool = False) -> int:
     watched file is judged whole instead of passing for want of a change.
     """
     listed = None if files else _quick_listing()
-    if listed is not None and not any(_may_concern_agents(e) for e in listed):
+    if listed is not None and not any(_may_concern_agents(e) for e in listed) and not _maybe_hooked(listed):
         return EXIT_OK
     from agenthook import git, policy as policies  # noqa: PLC0415
     from agenthook.outcome import emit, judge  # noqa: PLC0415
@@ -155,6 +155,33 @@ def _may_concern_agents(entry: RawEntry) -> bool:
     from agenthook.targets import DEFAULT  # noqa: PLC0415
 
     return DEFAULT.kind_of(entry.path) is not None or GITLINK in (entry.old_mode, entry.new_mode)
+
+
+# Where settings that run hooks sit at the top of a working tree (the
+# hook-running kinds of targets.py at the root; tests keep the two in step).
+ROOT_HOOK_SETTINGS = (".claude/settings.json", ".claude/settings.local.json", "managed-settings.json",
+                      ".claude-plugin/plugin.json", "hooks/hooks.json", ".cursor/hooks.json",
+                      ".cursor/permissions.json", ".cursor/sandbox.json", ".cursor/cli.json", ".gemini/settings.json")
+ROOT_HOOK_DIRS = ("managed-settings.d", ".amazonq/cli-agents")
+
+
+def _maybe_hooked(listed: list[RawEntry]) -> bool:
+    """A staged file that a hook may run: its name occurs in a settings file at
+    the top of the working tree. A cheap, generous test (the full check reads
+    the committed hooks exactly); settings nested deeper are left to it and to
+    the server."""
+    names = {e.path.rsplit("/", 1)[-1].encode("utf-8", "surrogateescape") for e in listed}
+    paths = [*ROOT_HOOK_SETTINGS, *(os.path.join(d, n) for d in ROOT_HOOK_DIRS if os.path.isdir(d)
+                                    for n in os.listdir(d) if n.endswith(".json"))]
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        if any(name in text for name in names):
+            return True
+    return False
 
 
 def _has_policy_file() -> bool:

@@ -7,14 +7,14 @@ hook fires on, wherever in the repository it lives, so the script is judged
 whole, as a file under `.claude/hooks/` is. Scripts under `.claude/hooks/` are
 judged on their own changes; a script the repository does not hold is left to
 the command's own verdict. A later change to a script, with its hook left as
-it is, is judged only if the script lives under `.claude/hooks/`.
+it is, is judged as a hook script through `run_by` (sources/gitsource.py).
 """
 from __future__ import annotations
 
 import json
 import posixpath
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from agenthook import imports, lazyre
@@ -66,15 +66,17 @@ def _commands(tree: Any) -> tuple[set[str], bool]:
 
 
 def _parsed(change: FileChange, text: str | None) -> Any:
+    return None if text is None else _parsed_path(change.path, text)
+
+
+def _parsed_path(path: str, text: str) -> Any:
     """The settings tree, None where it does not parse (the settings analysis
     reports that). Strict JSON goes through the C parser: a push can carry
     hundreds of versions of a settings file, each read twice here."""
     from agenthook.structured.settings import JSONC_PATHS  # noqa: PLC0415 - settings imports the engine
 
-    if text is None:
-        return None
     try:
-        if JSONC_PATHS.search(change.path):
+        if JSONC_PATHS.search(path):
             return jsonloc.parse(text, jsonc=True)[0]
         return json.loads(text)
     except (ValueError, RecursionError, jsonloc.JsonError):
@@ -108,18 +110,37 @@ def _repo_paths(word: str, bases: tuple[str, ...], plugin: str) -> list[str]:
     return [p for p in dict.fromkeys(found) if p not in (".", "..") and not p.startswith("../")]
 
 
+def _script_paths(path: str, kind: str, commands: set[str]) -> list[str]:
+    """Repository paths of the scripts `commands` of the settings file at `path`
+    run. A relative path is looked for from the project directory and from the
+    settings file's own directory: agents differ in which one they run hooks from."""
+    project, plugin = _bases(path, kind)
+    bases = (project, posixpath.dirname(path))
+    return [found for command in sorted(commands) for word in launch.scripts(command)
+            for found in _repo_paths(word, bases, plugin)]
+
+
 def _new_scripts(change: FileChange) -> tuple[list[str], bool]:
-    """Repository paths of the scripts the hooks and helpers new in `change` run,
-    and whether every hook was read. A relative path is looked for from the
-    project directory and from the settings file's own directory: agents
-    differ in which one they run hooks from."""
+    """The scripts the hooks and helpers new in `change` run, and whether every hook was read."""
     before = _commands(_parsed(change, change.old_text))[0] if change.status != "A" else set()
     after, complete = _commands(_parsed(change, change.new_text))
-    project, plugin = _bases(change.path, change.kind)
-    bases = (project, posixpath.dirname(change.path))
-    paths = [path for command in sorted(after - before) for word in launch.scripts(command)
-             for path in _repo_paths(word, bases, plugin)]
-    return paths, complete
+    return _script_paths(change.path, change.kind, after - before), complete
+
+
+# Where the settings that hold hooks live, as git pathspecs.
+PATHSPECS = tuple(f":(glob,icase){glob}" for glob, kind in DEFAULT.patterns if kind in HOOK_KINDS)
+
+
+def run_by(settings: Mapping[str, str]) -> set[str]:
+    """Every repository path that the hooks and helpers of these settings files
+    (path to text, as one snapshot holds them) run: a change to one of those
+    files changes what runs on its own, as a change under `.claude/hooks/` does."""
+    found: set[str] = set()
+    for path, text in settings.items():
+        kind = DEFAULT.kind_of(path)
+        if kind in HOOK_KINDS:
+            found.update(_script_paths(path, kind, _commands(_parsed_path(path, text))[0]))
+    return found
 
 
 def referenced(changes: list[FileChange], read_for: Callable[[str | None], imports.Reader]) -> list[FileChange]:

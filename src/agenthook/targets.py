@@ -209,5 +209,10 @@ class Targets:
             return self
         return Targets(self.patterns + extra)
 
+    def with_scripts(self, paths: Iterable[str]) -> Targets:
+        """These exact paths (no wildcard among them) judged as hook scripts,
+        before any other pattern: a hook runs them as code."""
+        return Targets(tuple((p, HOOK_SCRIPT) for p in paths) + self.patterns)
+
 
 DEFAULT = Targets()

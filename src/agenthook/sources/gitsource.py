@@ -13,7 +13,7 @@ from agenthook import git, hookscripts, imports, lazyre, special
 from agenthook.git import Deadline, RawEntry
 from agenthook.model import AddedLine, FileChange
 from agenthook.sources.patch import parse_patch
-from agenthook.targets import Targets
+from agenthook.targets import MARKDOWN_KINDS, Targets
 
 # Agents skip instruction files of a few MiB; a larger blob is not loaded whole
 # (its added lines are still scanned from the patch).
@@ -131,13 +131,61 @@ def _read_entry(commit: str | None, path: str, cwd: str | None, deadline: Deadli
     return None
 
 
+_PROSE = (".md", ".mdc", ".markdown", ".txt")
+
+
+def _script_candidates(entries: Sequence[RawEntry], targets: Targets) -> set[str]:
+    """Changed files that the rules for code would not otherwise read, and a
+    hook might run: files agenthook does not watch, and files kept beside
+    prompts that are no prose (`.claude/skills/x/run.sh`)."""
+    found = set()
+    for e in entries:
+        if git.is_null(e.new_oid) or e.new_mode == GITLINK:
+            continue
+        kind = targets.kind_of(e.path)
+        if kind is None or kind in MARKDOWN_KINDS and not e.path.lower().endswith(_PROSE):
+            found.add(e.path)
+    return found
+
+
+def hooked(snapshots: Sequence[str | None], cwd: str | None = None,
+           deadline: Deadline = git.NO_DEADLINE) -> dict[str | None, set[str]]:
+    """For each snapshot (a commit, or None for the index), the repository
+    paths that the hooks and helper commands of its settings files run: a
+    change to one of those files changes what runs by itself, on every event
+    its hook fires on. A few git calls however many snapshots."""
+    wanted = list(dict.fromkeys(snapshots))
+    found: dict[str | None, list[tuple[str, str]]] = {}  # snapshot -> (revision, path) of its settings files
+    if None in wanted:
+        found[None] = [("", p) for p in git.staged_files_matching(hookscripts.PATHSPECS, cwd)]
+    commits = [s for s in wanted if s is not None]
+    empty = {c: git.EMPTY_TREES.get(len(c)) or git.empty_tree(cwd) for c in commits}
+    listings = git.trees_raw([(empty[c], c) for c in commits], cwd, deadline, hookscripts.PATHSPECS)
+    for commit, listed in zip(commits, listings):
+        found[commit] = [(commit, e.path) for e in listed]
+    blobs = git.files_of([key for keys in found.values() for key in keys], cwd, deadline)
+    texts = {key: _decode(data) for key, data in blobs.items() if data is not None and len(data) <= MAX_TEXT}
+    return {s: hookscripts.run_by({path: texts[(rev, path)] for rev, path in keys if (rev, path) in texts})
+            for s, keys in found.items()}
+
+
+def _with_hooked(targets: Targets, entries: Sequence[RawEntry], scripts: set[str]) -> Targets:
+    """`targets`, with the changed files that hooks run judged as hook scripts."""
+    run = scripts & _script_candidates(entries, targets)
+    return targets.with_scripts(sorted(run)) if run else targets
+
+
 def staged(targets: Targets, cwd: str | None = None, base: str | None = None,
            listed: Sequence[RawEntry] | None = None) -> list[FileChange]:
     """The index against `base`: by default HEAD, or the empty tree before the
     first commit. `listed` is the index's `--raw` listing against that same
-    base, when the caller has already read it."""
+    base, when the caller has already read it. Staged files that a hook of the
+    index runs count as hook scripts."""
     base = base or git.head_or_empty_tree(cwd)
-    entries = [e for e in (git.staged_raw(base, cwd) if listed is None else listed) if kind_of_entry(e, targets)]
+    listing = git.staged_raw(base, cwd) if listed is None else listed
+    if _script_candidates(listing, targets):
+        targets = _with_hooked(targets, listing, hooked([None], cwd)[None])
+    entries = [e for e in listing if kind_of_entry(e, targets)]
     if not entries:
         return []
     patch = git.staged_patch(base, sorted({e.path for e in entries}), cwd)
@@ -146,8 +194,12 @@ def staged(targets: Targets, cwd: str | None = None, base: str | None = None,
 
 def commits(ids: Sequence[str], targets: Targets, cwd: str | None = None,
             deadline: Deadline = git.NO_DEADLINE) -> list[FileChange]:
-    """Each commit judged on its own first-parent diff, merges included."""
-    return commit_changes(git.commits_raw(ids, cwd, deadline), targets, cwd, deadline)
+    """Each commit judged on its own first-parent diff, merges included; files
+    that a hook of the last commit runs count as hook scripts in every one."""
+    raw = git.commits_raw(ids, cwd, deadline)
+    if ids and _script_candidates(raw, targets):
+        targets = _with_hooked(targets, raw, hooked([ids[-1]], cwd, deadline)[ids[-1]])
+    return commit_changes(raw, targets, cwd, deadline)
 
 
 def commit_changes(raw: Sequence[RawEntry], targets: Targets, cwd: str | None = None,
@@ -181,9 +233,13 @@ def tree_changes(pairs: Sequence[tuple[str, str]], targets: Targets, cwd: str | 
     passing as a new commit of its own. The listing is one git call for all
     pairs; only pairs that touch agent files cost more."""
     changes: list[FileChange] = []
-    for (old, new), listed in zip(pairs, git.trees_raw(pairs, cwd, deadline)):
-        entries = [e._replace(commit=new) for e in listed if kind_of_entry(e, targets)]
+    listings = git.trees_raw(pairs, cwd, deadline)
+    scripts = hooked([new for (_, new), listed in zip(pairs, listings) if _script_candidates(listed, targets)],
+                     cwd, deadline)
+    for (old, new), listed in zip(pairs, listings):
+        at_new = _with_hooked(targets, listed, scripts[new]) if new in scripts else targets
+        entries = [e._replace(commit=new) for e in listed if kind_of_entry(e, at_new)]
         if entries:
             patch = git.tree_patch(old, new, sorted({e.path for e in entries}), cwd, deadline)
-            changes += assemble(entries, {new: patch}, targets, cwd, deadline)
+            changes += assemble(entries, {new: patch}, at_new, cwd, deadline)
     return changes
