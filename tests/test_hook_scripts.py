@@ -367,3 +367,17 @@ def test_root_hook_settings_of_the_quick_exit_are_the_hook_kinds_at_the_root() -
     assert files == set(hookcli.ROOT_HOOK_SETTINGS)
     assert dirs == set(hookcli.ROOT_HOOK_DIRS)
     assert root == files | {f"{d}/*.json" for d in dirs}
+
+
+def test_a_hooked_script_edited_and_reverted_within_a_push_is_still_judged(repo: Repo, tmp_path: Path) -> None:
+    """The ref tips show nothing; the commit that made the edit does."""
+    server = local_server(tmp_path)
+    seed_server(repo, server, {"README.md": "hello\n", "scripts/notify.sh": NOTIFY_SH,
+                               ".claude/settings.json": _hooked("bash scripts/notify.sh")})
+    repo.write("scripts/notify.sh", NOTIFY_SH + EXFIL_SH.split("\n", 1)[1])
+    edit = repo.commit("tweak the notifier")
+    repo.write("scripts/notify.sh", NOTIFY_SH)
+    repo.commit("revert it")
+    run = run_git(repo.path, "push", "origin", "main")
+    assert run.code != 0 and "pre-receive hook declined" in run.err, run.err
+    assert f"remote: {edit[:12]} scripts/notify.sh:3: AH201" in run.err

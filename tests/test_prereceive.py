@@ -422,11 +422,12 @@ def test_a_relative_git_dir_is_kept_for_git_run_from_elsewhere(tmp_path: Path,
 
 
 def test_many_updated_refs_cost_a_fixed_number_of_git_calls(repo: Repo, tmp_path: Path) -> None:
-    """A mirror-style push updating 120 branches at once: the endpoint check lists
-    every ref's change in one `diff-tree --stdin`, and the hook settings of every
-    tip in one more, so the hook's git calls do not grow with the number of refs,
-    and the one risky branch is still found. (By local path: git's trace reaches
-    the hook only through the environment.)"""
+    """A mirror-style push updating 120 branches at once: every ref's change is
+    listed in one `diff-tree --stdin`, the new commits in one, their patches in
+    one, the hook settings of the tips in at most two (for the endpoints, then
+    for the commits) and the risky tip's patch in one, so the hook's git calls do
+    not grow with the number of refs, and the one risky branch is still found.
+    (By local path: git's trace reaches the hook only through the environment.)"""
     server = local_server(tmp_path)
     seed_server(repo, server, {"README.md": "hello\n", "CLAUDE.md": START})
     names = [f"topic-{i:03d}" for i in range(120)]
@@ -446,4 +447,4 @@ def test_many_updated_refs_cost_a_fixed_number_of_git_calls(repo: Repo, tmp_path
     assert_rejected(run, names[-1])
     assert (risky[:12], "CLAUDE.md", 4) in findings(run)
     calls = [line for line in trace.read_text().splitlines() if "built-in: git diff-tree" in line]
-    assert 1 <= len(calls) <= 5, len(calls)
+    assert 1 <= len(calls) <= 6, len(calls)

@@ -148,6 +148,11 @@ def _script_candidates(entries: Sequence[RawEntry], targets: Targets) -> set[str
     return found
 
 
+# What the hooks of a commit run, by (repository, commit): commits do not change,
+# and a push asks for its tips twice (the commits, then the endpoints).
+_HOOKED: dict[tuple[str | None, str], set[str]] = {}
+
+
 def hooked(snapshots: Sequence[str | None], cwd: str | None = None,
            deadline: Deadline = git.NO_DEADLINE) -> dict[str | None, set[str]]:
     """For each snapshot (a commit, or None for the index), the repository
@@ -158,21 +163,37 @@ def hooked(snapshots: Sequence[str | None], cwd: str | None = None,
     found: dict[str | None, list[tuple[str, str]]] = {}  # snapshot -> (revision, path) of its settings files
     if None in wanted:
         found[None] = [("", p) for p in git.staged_files_matching(hookscripts.PATHSPECS, cwd)]
-    commits = [s for s in wanted if s is not None]
+    commits = [s for s in wanted if s is not None and (cwd, s) not in _HOOKED]
     empty = {c: git.EMPTY_TREES.get(len(c)) or git.empty_tree(cwd) for c in commits}
     listings = git.trees_raw([(empty[c], c) for c in commits], cwd, deadline, hookscripts.PATHSPECS)
     for commit, listed in zip(commits, listings):
         found[commit] = [(commit, e.path) for e in listed]
     blobs = git.files_of([key for keys in found.values() for key in keys], cwd, deadline)
     texts = {key: _decode(data) for key, data in blobs.items() if data is not None and len(data) <= MAX_TEXT}
-    return {s: hookscripts.run_by({path: texts[(rev, path)] for rev, path in keys if (rev, path) in texts})
-            for s, keys in found.items()}
+    index: set[str] = set()
+    for snapshot, keys in found.items():
+        scripts = hookscripts.run_by({path: texts[(rev, path)] for rev, path in keys if (rev, path) in texts})
+        if snapshot is None:
+            index = scripts
+        else:
+            _HOOKED[(cwd, snapshot)] = scripts
+    return {s: index if s is None else _HOOKED[(cwd, s)] for s in wanted}
 
 
 def _with_hooked(targets: Targets, entries: Sequence[RawEntry], scripts: set[str]) -> Targets:
     """`targets`, with the changed files that hooks run judged as hook scripts."""
     run = scripts & _script_candidates(entries, targets)
     return targets.with_scripts(sorted(run)) if run else targets
+
+
+def hooked_at(targets: Targets, entries: Sequence[RawEntry], snapshots: Sequence[str | None],
+              cwd: str | None = None, deadline: Deadline = git.NO_DEADLINE) -> Targets:
+    """`targets`, with the files of `entries` that a hook of any of `snapshots`
+    runs judged as hook scripts; no git call when no entry could be one."""
+    if not snapshots or not _script_candidates(entries, targets):
+        return targets
+    scripts = set().union(*hooked(snapshots, cwd, deadline).values())
+    return _with_hooked(targets, entries, scripts)
 
 
 def staged(targets: Targets, cwd: str | None = None, base: str | None = None,
@@ -183,8 +204,7 @@ def staged(targets: Targets, cwd: str | None = None, base: str | None = None,
     index runs count as hook scripts."""
     base = base or git.head_or_empty_tree(cwd)
     listing = git.staged_raw(base, cwd) if listed is None else listed
-    if _script_candidates(listing, targets):
-        targets = _with_hooked(targets, listing, hooked([None], cwd)[None])
+    targets = hooked_at(targets, listing, [None], cwd)
     entries = [e for e in listing if kind_of_entry(e, targets)]
     if not entries:
         return []
@@ -197,9 +217,7 @@ def commits(ids: Sequence[str], targets: Targets, cwd: str | None = None,
     """Each commit judged on its own first-parent diff, merges included; files
     that a hook of the last commit runs count as hook scripts in every one."""
     raw = git.commits_raw(ids, cwd, deadline)
-    if ids and _script_candidates(raw, targets):
-        targets = _with_hooked(targets, raw, hooked([ids[-1]], cwd, deadline)[ids[-1]])
-    return commit_changes(raw, targets, cwd, deadline)
+    return commit_changes(raw, hooked_at(targets, raw, ids[-1:], cwd, deadline), cwd, deadline)
 
 
 def commit_changes(raw: Sequence[RawEntry], targets: Targets, cwd: str | None = None,

@@ -136,6 +136,7 @@ class Walk:
     def __init__(self, tip_commits: Sequence[str], exclude: Sequence[str], targets: Targets,
                  cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> None:
         wanted = sorted(set(tip_commits))  # none: `git log` would walk from HEAD instead
+        self._tips = wanted
         self._walk = git.start_walk(wanted, exclude, root_pathspecs(targets), cwd=cwd,
                                     deadline=deadline) if wanted else None
 
@@ -153,7 +154,8 @@ class Walk:
                 deadline: Deadline = NO_DEADLINE) -> tuple[list[FileChange], bool]:
         """The agent-file changes of the commits, and whether there were too many to
         list every path of each (then only root-level agent paths were followed).
-        Up to FULL_WALK commits, every path of each is listed in a second call."""
+        Up to FULL_WALK commits, every path of each is listed in a second call,
+        and a file that a hook of a pushed tip runs counts as a hook script."""
         from agenthook.sources import gitsource  # noqa: PLC0415 - patch parsing only when there is a push
 
         if self._walk is None:
@@ -162,6 +164,7 @@ class Walk:
         partial = len(commits) > FULL_WALK
         if not partial:
             raw = git.commits_raw(commits, cwd, deadline)
+            targets = gitsource.hooked_at(targets, raw, self._tips, cwd, deadline)
         return gitsource.commit_changes(raw, targets, cwd, deadline), partial
 
 
