@@ -40,6 +40,20 @@ def test_commit_without_agent_files_loads_neither_click_nor_rules(repo: Repo) ->
     assert not {"click", "agenthook.engine", "agenthook.rules", "agenthook.cli"} & modules
 
 
+def test_a_root_settings_file_too_large_to_skim_sends_the_commit_to_the_full_check(repo: Repo) -> None:
+    """The quick exit looks for a staged file's name in the root settings (a
+    hook may run it) and reads at most 8 MiB of each; a larger one is left to
+    the full check rather than read whole at every commit."""
+    _seeded(repo)
+    repo.write(".claude/settings.json", '{"env": {"PAD": "' + "x" * (8 * 1024 * 1024) + '"}}\n')
+    repo.commit("large settings")
+    repo.write("src/app.py", "VALUE = 2\n")
+    repo.git("add", "-A")
+    code, modules, report = _imported(repo, "pre-commit")
+    assert code == 0, report
+    assert "agenthook.engine" in modules or "agenthook.sources.gitsource" in modules
+
+
 def test_agent_change_is_judged_without_click_or_dataclasses(repo: Repo) -> None:
     """Both cost a commit that touches an agent file more than judging it does."""
     _seeded(repo)

@@ -163,6 +163,7 @@ ROOT_HOOK_SETTINGS = (".claude/settings.json", ".claude/settings.local.json", "m
                       ".claude-plugin/plugin.json", "hooks/hooks.json", ".cursor/hooks.json",
                       ".cursor/permissions.json", ".cursor/sandbox.json", ".cursor/cli.json", ".gemini/settings.json")
 ROOT_HOOK_DIRS = ("managed-settings.d", ".amazonq/cli-agents")
+_MAX_SETTINGS = 8 * 1024 * 1024  # gitsource.MAX_TEXT, without its imports
 
 
 def _maybe_hooked(listed: list[RawEntry]) -> bool:
@@ -176,11 +177,11 @@ def _maybe_hooked(listed: list[RawEntry]) -> bool:
     for path in paths:
         try:
             with open(path, "rb") as handle:
-                text = handle.read()
+                text = handle.read(_MAX_SETTINGS + 1)
         except OSError:
             continue
-        if any(name in text for name in names):
-            return True
+        if len(text) > _MAX_SETTINGS or any(name in text for name in names):
+            return True  # a settings file this large is left to the full check
     return False
 
 
