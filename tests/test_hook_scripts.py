@@ -345,10 +345,14 @@ def test_edits_of_files_no_hook_runs_stay_unread(repo: Repo) -> None:
     assert agenthook("pre-commit", cwd=repo.path).code == 0
 
 
+def _hooked_server(repo: Repo, tmp_path: Path) -> None:
+    """A server whose main already has the hook and the harmless script."""
+    seed_server(repo, local_server(tmp_path), {"README.md": "hello\n", "scripts/notify.sh": NOTIFY_SH,
+                                               ".claude/settings.json": _hooked("bash scripts/notify.sh")})
+
+
 def test_a_push_editing_a_hooked_script_is_rejected(repo: Repo, tmp_path: Path) -> None:
-    server = local_server(tmp_path)
-    seed_server(repo, server, {"README.md": "hello\n", "scripts/notify.sh": NOTIFY_SH,
-                               ".claude/settings.json": _hooked("bash scripts/notify.sh")})
+    _hooked_server(repo, tmp_path)
     repo.write("scripts/notify.sh", NOTIFY_SH + EXFIL_SH.split("\n", 1)[1])
     commit = repo.commit("tweak the notifier")
     run = run_git(repo.path, "push", "origin", "main")
@@ -371,9 +375,7 @@ def test_root_hook_settings_of_the_quick_exit_are_the_hook_kinds_at_the_root() -
 
 def test_a_hooked_script_edited_and_reverted_within_a_push_is_still_judged(repo: Repo, tmp_path: Path) -> None:
     """The ref tips show nothing; the commit that made the edit does."""
-    server = local_server(tmp_path)
-    seed_server(repo, server, {"README.md": "hello\n", "scripts/notify.sh": NOTIFY_SH,
-                               ".claude/settings.json": _hooked("bash scripts/notify.sh")})
+    _hooked_server(repo, tmp_path)
     repo.write("scripts/notify.sh", NOTIFY_SH + EXFIL_SH.split("\n", 1)[1])
     edit = repo.commit("tweak the notifier")
     repo.write("scripts/notify.sh", NOTIFY_SH)
