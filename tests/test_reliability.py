@@ -58,10 +58,10 @@ def found(result: dict[str, Any]) -> set[tuple[str, str]]:
     return {(f["path"], f["rule_id"]) for f in result["findings"] if f["blocking"]}
 
 
-def hook(*args: str, cwd: Path, stdin: bytes | None = None) -> Run:
+def hook(*args: str, cwd: Path, stdin: bytes | None = None, env: dict[str, str] | None = None) -> Run:
     """The installed hooks' own entry point (`python -m agenthook.hookcli HOOK`), fast path included."""
     proc = subprocess.run([sys.executable, "-m", "agenthook.hookcli", *args], cwd=cwd, input=stdin,
-                          capture_output=True, timeout=120)
+                          capture_output=True, timeout=120, env={**os.environ, **(env or {})})
     return Run(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
 
 
@@ -315,6 +315,19 @@ def test_the_commit_hook_blocks_a_submodule_at_an_agent_directory(repo: Repo, su
     run = hook("pre-commit", cwd=repo.path)
     assert run.code == 1, run.err
     assert ".cursor/rules:1: AH1205" in run.err
+
+
+def test_a_submodule_marked_ignore_all_in_gitmodules_is_still_judged(repo: Repo, submodule_source: Path) -> None:
+    """`.gitmodules` is the change's own content: `ignore = all` there must not
+    hide the submodule it adds from the staged check or the framework's hook."""
+    repo.write("README.md", "x\n")
+    repo.commit("base")
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(submodule_source), ".claude")
+    repo.git("config", "-f", ".gitmodules", "submodule..claude.ignore", "all")
+    repo.git("add", ".gitmodules")
+    assert found(report(repo.path, "--staged")) == {(".claude", "AH1205")}
+    framework = hook("pre-commit", cwd=repo.path, env={"PRE_COMMIT": "1"})
+    assert framework.code == 1 and ".claude:1: AH1205" in framework.err, framework.err
 
 
 def test_a_submodule_at_an_agent_directory_is_rejected_by_the_server(served: tuple[Repo, Server],

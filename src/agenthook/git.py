@@ -262,7 +262,8 @@ def parse_raw(out: bytes, with_commits: bool) -> list[RawEntry]:
 
 
 def staged_raw(base: str, cwd: str | None = None) -> list[RawEntry]:
-    out = run(["diff-index", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev", base, "--"], cwd=cwd)
+    out = run(["diff-index", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev", "--ignore-submodules=none", base,
+               "--"], cwd=cwd)
     return parse_raw(out, with_commits=False)
 
 
