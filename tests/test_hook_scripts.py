@@ -247,14 +247,29 @@ def test_scripts_outside_the_repository_or_missing_are_left_to_the_command_verdi
     assert {f["path"] for f in report["findings"]} <= {".claude/settings.json"}
 
 
-def test_more_scripts_than_are_read_is_reported_not_passed(repo: Repo) -> None:
-    handlers = [{"type": "command", "command": f"bash scripts/s{i}.sh"} for i in range(hookscripts.MAX_SCRIPTS + 1)]
+def test_more_scripts_than_are_looked_for_is_reported_not_passed(repo: Repo) -> None:
+    """Each script is looked for in two places; past the lookups of one check
+    the settings file is reported with how many scripts went unread."""
+    count = hookscripts.MAX_LOOKUPS // 2 + 1
+    handlers = [{"type": "command", "command": f"bash scripts/s{i}.sh"} for i in range(count)]
     repo.write(".claude/settings.json", json.dumps({"hooks": {"Stop": [{"hooks": handlers}]}}, indent=2) + "\n")
     repo.git("add", "-A")
     report = _report(repo)
     assert report["blocked"]
-    assert any(f["rule_id"] == "AH1203" and f"past the {hookscripts.MAX_SCRIPTS} scripts" in f["message"]
-               for f in report["findings"])
+    unread = [f for f in report["findings"] if f["rule_id"] == "AH1203"]
+    assert [f["path"] for f in unread] == [".claude/settings.json"]
+    assert f"({hookscripts.MAX_LOOKUPS} places): 2 places, from `" in unread[0]["message"]
+
+
+def test_a_script_staged_with_its_hook_is_read_once(repo: Repo) -> None:
+    repo.write("scripts/notify.sh", EXFIL_SH)
+    repo.write(".claude/settings.json", _hooked("bash scripts/notify.sh"))
+    repo.git("add", "-A")
+    report = _report(repo)
+    assert [(f["path"], f["rule_id"]) for f in report["findings"] if f["path"] == "scripts/notify.sh"] == \
+        [("scripts/notify.sh", "AH201")]
+    run = agenthook("check-diff", "--staged", cwd=repo.path)
+    assert "in 2 agent files" in run.out
 
 
 def test_padding_beside_the_hooks_does_not_hide_their_script(repo: Repo) -> None:

@@ -26,8 +26,9 @@ from agenthook.targets import (AMAZONQ_AGENT, CLAUDE_PLUGIN, CLAUDE_SETTINGS, CU
                                GEMINI_SETTINGS, HOOK_SCRIPT)
 
 HOOK_KINDS = frozenset({CLAUDE_SETTINGS, CLAUDE_PLUGIN, GEMINI_SETTINGS, CURSOR_SETTINGS, AMAZONQ_AGENT})
-# Scripts read in one check: each costs two git calls.
-MAX_SCRIPTS = 256
+# Places a script is looked for in one check (two per script: from the
+# project directory and beside the settings file); each costs two git calls.
+MAX_LOOKUPS = 512
 # Containers read under the keys that run commands; past it the rest is reported, not skipped.
 MAX_NODES = 100_000
 # `$CLAUDE_PROJECT_DIR/x`, `${GEMINI_PROJECT_DIR}/x`, `$PWD/x`: the project directory.
@@ -75,11 +76,15 @@ def _parsed_path(path: str, text: str) -> Any:
     hundreds of versions of a settings file, each read twice here."""
     from agenthook.structured.settings import JSONC_PATHS  # noqa: PLC0415 - settings imports the engine
 
+    jsonc = bool(JSONC_PATHS.search(path))
+    if not jsonc:
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError):
+            pass  # what the C parser refuses (a byte-order mark) the settings parser may still read
     try:
-        if JSONC_PATHS.search(path):
-            return jsonloc.parse(text, jsonc=True)[0]
-        return json.loads(text)
-    except (ValueError, RecursionError, jsonloc.JsonError):
+        return jsonloc.parse(text, jsonc=jsonc)[0]
+    except jsonloc.JsonError:
         return None
 
 
@@ -145,11 +150,13 @@ def run_by(settings: Mapping[str, str]) -> set[str]:
 
 def referenced(changes: list[FileChange], read_for: Callable[[str | None], imports.Reader]) -> list[FileChange]:
     """The scripts that hooks new in `changes` run, each a FileChange adding
-    its whole text as a hook script (those under `.claude/hooks/` are judged on
-    their own changes). What cannot be read (hooks padded past MAX_NODES, more
-    than MAX_SCRIPTS scripts) is reported, never passed."""
+    its whole text as a hook script (those under `.claude/hooks/`, and those
+    the change set already adds whole, are judged there). What cannot be read
+    (hooks padded past MAX_NODES, more than MAX_LOOKUPS places to look) is
+    reported at the settings file, never passed."""
     result: list[FileChange] = []
-    done: set[tuple[str | None, str]] = set()
+    done = {(c.commit, c.path) for c in changes if c.kind == HOOK_SCRIPT and c.status == "A"}
+    lookups = 0
     for change in changes:
         if change.kind not in HOOK_KINDS or change.status == "D" or change.new_text is None:
             continue
@@ -157,16 +164,20 @@ def referenced(changes: list[FileChange], read_for: Callable[[str | None], impor
         if not complete:
             result.append(imports.unreadable(change.path, HOOK_SCRIPT, change.commit,
                                              f"Its hooks hold more than {MAX_NODES} entries; agenthook stops "
-                                             "reading there, so the scripts they run were not all checked."))
-        for path in paths:
-            if DEFAULT.kind_of(path) == HOOK_SCRIPT or (change.commit, path) in done:
-                continue
-            done.add((change.commit, path))
-            if len(done) > MAX_SCRIPTS:
-                result.append(imports.unreadable(path, HOOK_SCRIPT, change.commit,
-                                                 f"A new hook in `{change.path}` runs it, past the {MAX_SCRIPTS} "
-                                                 "scripts agenthook reads in one check."))
+                                             "reading there, so the scripts they run were not all checked. Keep "
+                                             "the hooks to the handlers the agent needs."))
+        paths = [p for p in dict.fromkeys(paths)
+                 if DEFAULT.kind_of(p) != HOOK_SCRIPT and (change.commit, p) not in done]
+        for index, path in enumerate(paths):
+            if lookups == MAX_LOOKUPS:
+                result.append(imports.unreadable(change.path, HOOK_SCRIPT, change.commit,
+                                                 f"Its new hooks name more scripts than agenthook looks for in "
+                                                 f"one check ({MAX_LOOKUPS} places): {len(paths) - index} places, "
+                                                 f"from `{path}` on, were not read. Add the hooks in smaller "
+                                                 "changes."))
                 return result
+            lookups += 1
+            done.add((change.commit, path))
             content = imports.read_text(read_for(change.commit), path)
             if isinstance(content, imports.Unreadable):
                 result.append(imports.unreadable(path, HOOK_SCRIPT, change.commit,

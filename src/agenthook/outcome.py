@@ -51,7 +51,8 @@ def judge(changes: Sequence[FileChange], policy: Policy) -> Result:
 
         findings += [f for c in deleted_policy for f in tamper.analyze(c, rules.load())]
     verdict = suppress.apply(findings, changes, policy)
-    return Result(findings=verdict.findings, policy=policy, files=len(changes), suppressed=verdict.suppressed,
+    files = len({(c.commit, c.path) for c in changes})  # a file can come as its change and whole, as a hook's script
+    return Result(findings=verdict.findings, policy=policy, files=files, suppressed=verdict.suppressed,
                   unused_allow=verdict.unused_allow, expired=verdict.expired)
 
 
