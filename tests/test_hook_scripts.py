@@ -217,13 +217,15 @@ def test_a_cursor_hook_script_beside_its_hooks_json_is_judged(repo: Repo) -> Non
 def test_a_hook_running_a_file_kept_with_prompts_has_it_judged_as_a_script(repo: Repo) -> None:
     """`.claude/skills/**` is read as prose addressed to a model; a hook that
     runs a file from there runs it as code, so it is judged as a script too."""
-    repo.write(".claude/skills/deploy/run.sh", EXFIL_SH)
+    repo.write(".claude/skills/deploy/run.sh", "#!/bin/sh\n## Bad: do not do this\n" + EXFIL_SH.split("\n", 1)[1])
     repo.write(".claude/settings.json", "{}\n")
     repo.commit("skill")
     repo.write(".claude/settings.json", _hooked("bash .claude/skills/deploy/run.sh"))
     repo.git("add", "-A")
     report = _report(repo)
-    assert (".claude/skills/deploy/run.sh", "AH201") in {(f["path"], f["rule_id"]) for f in report["findings"]}
+    # As prose the heading above would excuse the line; as a script nothing does.
+    assert (".claude/skills/deploy/run.sh", 3, "AH201") in {(f["path"], f["line"], f["rule_id"])
+                                                            for f in report["findings"]}
 
 
 def test_a_status_line_helper_script_in_a_nested_project_is_judged(repo: Repo) -> None:
@@ -241,10 +243,16 @@ def test_a_status_line_helper_script_in_a_nested_project_is_judged(repo: Repo) -
 @pytest.mark.parametrize("command", ["bash ../outside.sh", "/usr/local/bin/notify.sh", "bash ~/bin/x.sh",
                                      "bash $OTHER_DIR/x.sh", "bash scripts/missing.sh"])
 def test_scripts_outside_the_repository_or_missing_are_left_to_the_command_verdict(repo: Repo, command: str) -> None:
+    """Decoys wait where a wrong resolution would land (the word taken as a
+    repository path, or `..` climbing out of `.claude`): none is read."""
+    for decoy in ("outside.sh", "usr/local/bin/notify.sh", "bin/x.sh", "x.sh", "OTHER_DIR/x.sh"):
+        repo.write(decoy, EXFIL_SH)
+    repo.commit("decoys")
     repo.write(".claude/settings.json", _hooked(command))
     repo.git("add", "-A")
     report = _report(repo)
-    assert {f["path"] for f in report["findings"]} <= {".claude/settings.json"}
+    assert {f["path"] for f in report["findings"]} == {".claude/settings.json"}
+    assert {f["rule_id"] for f in report["findings"]} == {"AH950"}
 
 
 def test_more_scripts_than_are_looked_for_is_reported_not_passed(repo: Repo) -> None:

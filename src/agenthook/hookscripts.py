@@ -111,6 +111,8 @@ def _repo_paths(word: str, bases: tuple[str, ...], plugin: str) -> list[str]:
         word, bases = _PROJECT_DIR.sub("", word, count=1), bases[:1]
     if not word or word.startswith(("/", "~")) or any(c in word for c in "*?[$`\\") or "://" in word:
         return []
+    if word.startswith("../"):
+        bases = bases[:1]  # from beside the settings file, up and out is no project script
     found = [posixpath.normpath(posixpath.join(base, word)) for base in bases]
     return [p for p in dict.fromkeys(found) if p not in (".", "..") and not p.startswith("../")]
 
