@@ -115,3 +115,5 @@ def test_unquoting_only_removes_quotes_and_escapes(text: str) -> None:
 
     out = unquoted(text)
     assert bare(out) == bare(text)
+    rest = iter(text)
+    assert all(c in rest for c in out)  # `out` is `text` with characters taken out, none added or moved

@@ -100,7 +100,8 @@ def test_server_hook_runs_without_click(repo: Repo, tmp_path: Path) -> None:
     risky = repo.commit("risky")
     bare = tmp_path / "server.git"
     subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
-    subprocess.run(["git", "fetch", "-q", str(repo.path), f"{risky}:refs/heads/incoming"], cwd=bare, check=True)
+    # Not under refs/heads: as in git's quarantine, the server's branches do not reach the commit yet.
+    subprocess.run(["git", "fetch", "-q", str(repo.path), f"{risky}:refs/incoming/feature"], cwd=bare, check=True)
     policy = tmp_path / "server.toml"
     policy.write_text('threshold = "high"\n')
     stdin = f"{'0' * 40} {risky} refs/heads/feature\n"
@@ -110,5 +111,5 @@ def test_server_hook_runs_without_click(repo: Repo, tmp_path: Path) -> None:
         modules = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
                    if line.startswith("import time:") and "|" in line}
         assert proc.returncode == 1, proc.stderr[-2000:]
-        assert "CLAUDE.md:2: AH301" in proc.stderr
+        assert f"{risky[:12]} CLAUDE.md:2: AH301" in proc.stderr
         assert "agenthook.serverpolicy" in modules and "click" not in modules
