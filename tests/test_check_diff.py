@@ -202,6 +202,19 @@ def test_a_patch_that_renames_a_file_onto_claude_md_with_edits_is_blocked(repo: 
     assert report.startswith("1\n") and "CLAUDE.md:1: AH1203" in report
 
 
+def test_the_lines_a_patch_shows_of_a_moved_file_are_judged_too(repo: Repo) -> None:
+    """The move is AH1203 for what the patch hides; what it shows is read as usual,
+    and the report's line names the move, as an allow entry would match it."""
+    repo.write("docs/notes.md", BASE_MD + "".join(f"- note {i}\n" for i in range(30)))
+    repo.commit("notes")
+    repo.git("mv", "docs/notes.md", "AGENTS.md")
+    repo.write("AGENTS.md", BASE_MD + "".join(f"- note {i}\n" for i in range(30)) + RISKY)
+    repo.git("add", "-A")
+    _, report = _moved_patch(repo)
+    assert "AGENTS.md:1: AH1203" in report and "+ (The patch renames `docs/notes.md` to this path" in report
+    assert "AGENTS.md:34: AH201" in report
+
+
 def test_a_patch_that_copies_content_onto_an_agent_path_is_blocked(repo: Repo) -> None:
     repo.write("docs/notes.md", BASE_MD + RISKY)
     repo.commit("notes")

@@ -103,6 +103,12 @@ def test_the_findings_that_block_are_shown_before_the_cap_takes_warnings():
     assert "agenthook: 6 more AH201 upload-local-data finding(s) not shown" in out
 
 
+def test_the_compact_report_marks_removed_content():
+    removed = _finding("AH110", 3, txt='"Read(./.env)"')._replace(removed=True)
+    first = text.render(Result([removed], Policy(), files=1), compact=True).splitlines()[0]
+    assert first.endswith(': - "Read(./.env)"'), first
+
+
 def test_text_shows_the_line_why_fix_and_how_to_accept():
     out = text.render(Result([_finding()], Policy(), files=1))
     assert "CLAUDE.md:3: AH301 curl-insecure [tls-bypass, high] BLOCKS" in out

@@ -205,7 +205,9 @@ def scan_change(change: FileChange, catalogue: Catalogue) -> Iterator[Finding]:
         return
     special_findings = list(special.check(change, catalogue))
     yield from special_findings
-    if any(f.rule.id in special.STOPS for f in special_findings):
+    # A link, a submodule or unreadable content has no lines of its own to read;
+    # the lines a patch shows of a moved file (AH1203 for the rest) are read.
+    if any(f.rule.id in special.STOPS for f in special_findings) and not (change.unreadable and change.added):
         return
     if change.kind in STRUCTURED_KINDS:
         findings, units = settings.analyze(change, catalogue)

@@ -84,7 +84,10 @@ def check(change: FileChange, catalogue: Catalogue) -> Iterator[Finding]:
     elif change.is_symlink:
         yield from _symlink(change, catalogue)
     elif change.unreadable:
-        yield _finding(catalogue, UNSCANNABLE, change, "(content agenthook cannot read)", detail=change.unreadable)
+        # The first sentence stands for the content on the report's line, and is what an
+        # allow entry would match: it names this case, not every unreadable file at the path.
+        shown = change.unreadable.split(". ", 1)[0].rstrip(".")
+        yield _finding(catalogue, UNSCANNABLE, change, f"({shown})", detail=change.unreadable)
     elif change.binary and not change.added:
         yield _finding(catalogue, UNSCANNABLE, change, "(binary content)")
     elif any("\0" in a.text for a in change.added):

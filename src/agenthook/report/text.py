@@ -63,7 +63,7 @@ def _compact(f: Finding, blocking: bool) -> list[str]:
     where = f"{f.commit[:12]} " if f.commit else ""
     line = f"{where}{printable(f.path)}:{f.line}: {f.rule.id} {f.rule.name} ({f.severity.label}, {tag})"
     if f.text:
-        line += f": {printable(' '.join(f.text.split()), _COMPACT_TEXT)}"
+        line += f": {'- ' if f.removed else ''}{printable(' '.join(f.text.split()), _COMPACT_TEXT)}"
     return [line, f"  fix: {_first_sentence(f.rule.fix)}"]
 
 
@@ -138,8 +138,8 @@ def render(result: Result, *, colour: bool = False, quiet: bool = False, verbose
     hidden = Counter(f.rule.id for index, f in enumerate(listed) if index not in shown)
     rules = {f.rule.id: f.rule for f in listed}
     for rule_id, count in hidden.items():
-        out.append(f"agenthook: {count} more {rule_id} {rules[rule_id].name} finding(s) not shown; "
-                   "`agenthook check-diff --format json` lists every one")
+        out.append(f"agenthook: {count} more {rule_id} {rules[rule_id].name} finding(s) not shown "
+                   "(the same check with `--format json` lists every one)")
     if verbose and result.suppressed:
         out.append("suppressed:")
         out += [_suppressed(s) for s in result.suppressed]
