@@ -108,7 +108,8 @@ def read_text(read: Reader, path: str) -> tuple[str, str] | Unreadable | None:
     """(path, text) of the file at `path`, following symlinks inside the
     repository; Unreadable when the agent would read content agenthook cannot
     (NUL bytes, over MAX_BYTES, or a link further on that leads outside the
-    repository); None when there is no such file (nothing is read)."""
+    repository, or a chain of links longer than agenthook follows, which a
+    system follows further); None when there is no such file (nothing is read)."""
     for _ in range(MAX_LINKS):
         entry = read(path)
         if entry is None:
@@ -123,7 +124,8 @@ def read_text(read: Reader, path: str) -> tuple[str, str] | Unreadable | None:
         if resolved is None:
             return Unreadable(path, f"is a link to `{link}`, outside the repository, where no check can read it")
         path = resolved
-    return None  # a cycle of links: nothing to read
+    return Unreadable(path, f"is a link still after {MAX_LINKS} links, more than agenthook follows, while a system "
+                            "follows up to 40")
 
 
 def whole(path: str, kind: str, text: str, commit: str | None) -> FileChange:
