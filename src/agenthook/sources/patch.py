@@ -120,10 +120,15 @@ def _header_info(section: list[str]) -> dict[str, str | None]:
                                    "moved": None}
     info["old"], info["new"] = _git_header_paths(section[0].rstrip("\n"))
     created = deleted = False
-    for raw in section[1:]:
+    # A file with hunks: everything before its first hunk is its header, as git
+    # apply reads it. One without: only the lines git writes there.
+    first_hunk = next((i for i, raw in enumerate(section) if raw.startswith("@@")), None)
+    for raw in section[1:first_hunk]:
         line = raw.rstrip("\n")
         if not line.startswith(_HEADER_LINES):
-            break
+            if first_hunk is None:
+                break
+            continue
         m = _MOVE.match(line)
         if m:
             info["moved"] = m.group(1)
