@@ -406,3 +406,13 @@ def test_a_hooked_script_edited_and_reverted_within_a_push_is_still_judged(repo:
     run = run_git(repo.path, "push", "origin", "main")
     assert run.code != 0 and "pre-receive hook declined" in run.err, run.err
     assert f"remote: {edit[:12]} scripts/notify.sh:3: AH201" in run.err
+
+
+def test_a_hooked_script_under_a_directory_named_like_an_index_stage_is_judged(repo: Repo) -> None:
+    """`0:d/...` names stage 0 of `d/...` to git unless asked for as `:0:0:d/...`."""
+    repo.write("0:d/scripts/notify.sh", NOTIFY_SH)
+    repo.write("0:d/.claude/settings.json", _hooked("bash scripts/notify.sh"))
+    repo.commit("nested project")
+    repo.write("0:d/scripts/notify.sh", NOTIFY_SH + EXFIL_SH.split("\n", 1)[1])
+    repo.git("add", "-A")
+    assert ("0:d/scripts/notify.sh", "AH201") in {(f["path"], f["rule_id"]) for f in _report(repo)["findings"]}

@@ -103,6 +103,14 @@ def test_the_findings_that_block_are_shown_before_the_cap_takes_warnings():
     assert "agenthook: 6 more AH201 upload-local-data finding(s) not shown" in out
 
 
+def test_a_detail_quoting_content_cannot_forge_report_lines():
+    """A symlink's target, quoted in the detail, may hold escapes and newlines."""
+    forged = _finding()._replace(detail="The link leads to `\x1b[32m\nagenthook: passed: nothing risky.`")
+    out = text.render(Result([forged], Policy(), files=1))
+    assert "\x1b" not in out and "\nagenthook: passed" not in out
+    assert "\\x1b[32m\\x0aagenthook: passed" in out
+
+
 def test_the_compact_report_marks_removed_content():
     removed = _finding("AH110", 3, txt='"Read(./.env)"')._replace(removed=True)
     first = text.render(Result([removed], Policy(), files=1), compact=True).splitlines()[0]

@@ -334,7 +334,7 @@ def object_type(oid: str, cwd: str | None = None, deadline: Deadline = NO_DEADLI
 def files_at(rev: str, paths: Sequence[str], cwd: str | None = None,
              deadline: Deadline = NO_DEADLINE) -> dict[str, bytes | None]:
     """The content of each path (from the repository root) in commit `rev` (the
-    index for ""), None where the path is missing or not a file; one `cat-file --batch`."""
+    index, stage 0, for ""), None where the path is missing or not a file; one `cat-file --batch`."""
     return {path: data for (_, path), data in files_of([(rev, path) for path in paths], cwd, deadline).items()}
 
 
@@ -346,7 +346,7 @@ def files_of(wanted: Sequence[tuple[str, str]], cwd: str | None = None,
     found: dict[tuple[str, str], bytes | None] = {(rev, path): None for rev, path in wanted}
     if not asked:
         return found
-    names = [f"{rev}:{path}" for rev, path in asked]
+    names = [f"{rev}:{path}" if rev else f":0:{path}" for rev, path in asked]  # `:0:` or `0:d/x` reads as a stage
     out = run(["cat-file", "--batch"], cwd=cwd, stdin="\n".join(names).encode() + b"\n", deadline=deadline)
     pos = 0
     for key, name in zip(asked, names):

@@ -21,6 +21,7 @@ _COMPACT_TEXT = 100
 # and a file of thousands of risky lines would print for minutes (a server,
 # into the pusher's terminal). The summary counts them all; JSON lists them all.
 PER_RULE = 20
+_MESSAGE = 4000  # characters of a finding's why: the rule's own text and the detail fit well within it
 
 
 def _match_hint(text: str) -> str:
@@ -43,7 +44,8 @@ def _finding(f: Finding, blocking: bool, colour: bool, expired: list[AllowEntry]
     lines = [head]
     if f.text:
         lines.append(f"    {'-' if f.removed else '+'} {printable(f.text.strip())}")
-    lines.append(f"  why: {f.message}")
+    # The detail can quote content (a link's target): escaped like the line itself, it cannot forge output.
+    lines.append(f"  why: {printable(f.message, _MESSAGE)}")
     lines.append(f"  fix: {f.rule.fix}")
     for entry in expired:
         lines.append(f"  note: the allow entry at {entry.origin} expired on {entry.expires} and no longer applies")
