@@ -416,3 +416,16 @@ def test_a_hooked_script_under_a_directory_named_like_an_index_stage_is_judged(r
     repo.write("0:d/scripts/notify.sh", NOTIFY_SH + EXFIL_SH.split("\n", 1)[1])
     repo.git("add", "-A")
     assert ("0:d/scripts/notify.sh", "AH201") in {(f["path"], f["rule_id"]) for f in _report(repo)["findings"]}
+
+
+def test_hook_settings_too_large_to_read_are_reported(repo: Repo) -> None:
+    """Padded past 8 MiB, the settings are not read whole, and neither are the
+    scripts their hooks run: that is reported, not passed."""
+    repo.write("scripts/notify.sh", EXFIL_SH)
+    repo.commit("script")
+    repo.write(".claude/settings.json", _hooked("sh scripts/notify.sh")[:-2] + " " * (9 * 1024 * 1024) + "}\n")
+    repo.git("add", "-A")
+    report = _report(repo)
+    assert report["blocked"]
+    assert any(f["rule_id"] == "AH1203" and f["path"] == ".claude/settings.json" and "larger than 8 MiB" in f["message"]
+               for f in report["findings"])

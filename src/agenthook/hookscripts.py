@@ -160,7 +160,12 @@ def referenced(changes: list[FileChange], read_for: Callable[[str | None], impor
     done = {(c.commit, c.path) for c in changes if c.kind == HOOK_SCRIPT and c.status == "A"}
     lookups = 0
     for change in changes:
-        if change.kind not in HOOK_KINDS or change.status == "D" or change.new_text is None:
+        if change.kind not in HOOK_KINDS or change.status == "D" or change.is_symlink or change.is_submodule:
+            continue
+        if change.new_text is None:  # sources read whole only what an agent would: this one is too large
+            result.append(imports.unreadable(change.path, HOOK_SCRIPT, change.commit,
+                                             "It is larger than 8 MiB, so the scripts its hooks run were not read. "
+                                             "Keep settings files small."))
             continue
         paths, complete = _new_scripts(change)
         if not complete:
