@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from agenthook.targets import Targets
 
 SERVER_EXCLUDE = ("--branches", "--tags")  # what a server has vetted: see sources/push.py
-POLICY_FILES = (".agenthook.toml", "pyproject.toml")
-GITLINK = "160000"  # gitsource.GITLINK, without its imports  # policy.POLICY_FILE, policy.PYPROJECT, without its imports
+POLICY_FILES = (".agenthook.toml", "pyproject.toml")  # policy.POLICY_FILE, policy.PYPROJECT, without its imports
+GITLINK, SYMLINK = "160000", "120000"  # gitsource's, without its imports
 
 
 def _under_framework() -> bool:
@@ -150,11 +150,12 @@ def _quick_listing() -> list[RawEntry] | None:
 
 
 def _may_concern_agents(entry: RawEntry) -> bool:
-    """A watched path, or a submodule: one can sit where agent files live
-    (.claude, .cursor/rules), and the full check knows those places."""
+    """A watched path, a submodule or a symlink: the last two can sit where
+    agent files live (.claude, .cursor/rules), and the full check knows those places."""
     from agenthook.targets import DEFAULT  # noqa: PLC0415
 
-    return DEFAULT.kind_of(entry.path) is not None or GITLINK in (entry.old_mode, entry.new_mode)
+    return DEFAULT.kind_of(entry.path) is not None or GITLINK in (entry.old_mode, entry.new_mode) \
+        or entry.new_mode == SYMLINK  # a link can stand where a directory of agent files lives
 
 
 # Where settings that run hooks sit at the top of a working tree (the

@@ -70,7 +70,13 @@ def _symlink(change: FileChange, catalogue: Catalogue) -> Iterator[Finding]:
     read it, but later edits to that file are not checked as agent
     configuration (medium). A link to another watched file is fine."""
     resolved = link_target(change)
-    if resolved is None:
+    if DEFAULT.kind_of(change.path) is None:  # a directory agent files live in (`.claude`, `.cursor/rules`)
+        where = "outside the repository" if resolved is None else f"`{resolved}`"
+        yield _finding(catalogue, SYMLINK, change, _link_text(change),
+                       detail=f"`{change.path}` is a link to {where}: the agent reads the agent files inside it "
+                              "from there, where none is checked as agent configuration. Keep the directory "
+                              "itself in place.")
+    elif resolved is None:
         yield _finding(catalogue, SYMLINK, change, _link_text(change), detail="The link leads outside the repository.")
     elif DEFAULT.kind_of(resolved) is None:
         yield _finding(catalogue, SYMLINK, change, _link_text(change), Severity.MEDIUM,

@@ -19,6 +19,7 @@ from agenthook.targets import MARKDOWN_KINDS, Targets
 # (its added lines are still scanned from the patch).
 MAX_TEXT = 8 * 1024 * 1024
 GITLINK = "160000"
+SYMLINK = "120000"
 _WILDCARDS = lazyre.compile(r"\*+|\?")
 
 
@@ -26,9 +27,10 @@ def kind_of_entry(entry: RawEntry, targets: Targets) -> str | None:
     """The kind of agent file at an entry's path; for a submodule also the kind of
     the agent files its directory would hold. A submodule at `.cursor/rules` or
     `.claude` brings agent configuration that never shows as a diff in this
-    repository, so it is judged like one at `CLAUDE.md` (AH1205)."""
+    repository, so it is judged like one at `CLAUDE.md` (AH1205). So is a
+    symlink there: the agent reads the files of the directory it names (AH1204)."""
     kind = targets.kind_of(entry.path)
-    if kind is None and GITLINK in (entry.old_mode, entry.new_mode):
+    if kind is None and (GITLINK in (entry.old_mode, entry.new_mode) or entry.new_mode == SYMLINK):
         kind = _directory_kind(entry.path, targets)
     return kind
 
