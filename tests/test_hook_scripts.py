@@ -429,3 +429,15 @@ def test_hook_settings_too_large_to_read_are_reported(repo: Repo) -> None:
     assert report["blocked"]
     assert any(f["rule_id"] == "AH1203" and f["path"] == ".claude/settings.json" and "larger than 8 MiB" in f["message"]
                for f in report["findings"])
+
+
+def test_the_commit_hook_reads_a_hook_that_spells_its_script_with_escapes(repo: Repo) -> None:
+    """`scripts/n\\u006ftify.sh` is `scripts/notify.sh` to the agent; the plain
+    hook's quick look for the staged file's name must not let it through."""
+    repo.write("scripts/notify.sh", NOTIFY_SH)
+    repo.write(".claude/settings.json", _hooked("bash scripts/notify.sh").replace("notify", "n\\u006ftify"))
+    repo.commit("hook")
+    repo.write("scripts/notify.sh", NOTIFY_SH + EXFIL_SH.split("\n", 1)[1])
+    repo.git("add", "-A")
+    hook = agenthook("pre-commit", cwd=repo.path)
+    assert hook.code == 1 and "scripts/notify.sh:3: AH201" in hook.err, hook.err

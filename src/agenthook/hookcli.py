@@ -181,8 +181,10 @@ def _maybe_hooked(listed: list[RawEntry]) -> bool:
                 text = handle.read(_MAX_SETTINGS + 1)
         except OSError:
             continue
-        if len(text) > _MAX_SETTINGS or any(name in text for name in names):
-            return True  # a settings file this large is left to the full check
+        # A settings file this large, or one spelling characters as `\u` escapes
+        # (a name written that way is not found as bytes), is left to the full check.
+        if len(text) > _MAX_SETTINGS or b"\\u" in text or any(name in text for name in names):
+            return True
     return False
 
 
