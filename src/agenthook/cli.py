@@ -153,6 +153,22 @@ def explain_command(rule_id: str) -> None:
     click.echo(ruledocs.explain(rule, catalogue), nl=False)
 
 
+@cli.command("guard")
+def guard_command() -> None:
+    """Judge a coding agent's tool call before it runs (the agent's pre-tool hook).
+
+    Reads the hook event of Claude Code (PreToolUse), Gemini CLI (BeforeTool)
+    or Windsurf (pre_write_code, pre_run_command) on standard input. An edit
+    of an agent file that a rule blocks is refused in the agent's contract,
+    with the report as the reason; a shell command that writes an agent file
+    is asked about; anything else passes silently. `agenthook install --agent
+    NAME` writes the hook.
+    """
+    from agenthook.guard import main as guard  # noqa: PLC0415
+
+    raise SystemExit(guard())
+
+
 def _root_or_cwd() -> str:
     from agenthook import git  # noqa: PLC0415
 

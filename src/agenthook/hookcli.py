@@ -407,14 +407,30 @@ def _break_glass(reason: str, updates: Sequence[RefUpdate]) -> int:
 # -- install ------------------------------------------------------------------
 
 
-def install(server: str | None, config: str | None, force: bool) -> int:
+def install(server: str | None, config: str | None, force: bool, agent: str | None = None,
+            project: bool = False) -> int:
     from agenthook import install as installer  # noqa: PLC0415
 
+    if agent is not None:
+        return _install_agent(agent, project, server, config)
+    if project:
+        raise AgenthookError("--project is for an agent's hook: agenthook install --agent NAME --project")
     if config is not None and server is None:
         raise AgenthookError("--config is for the server hook: agenthook install --server REPO --config FILE")
     written = installer.server_hook(server, config, force) if server else installer.client_hooks(force)
     for path in written:
         sys.stdout.write(f"agenthook: installed {path}\n")
+    return EXIT_OK
+
+
+def _install_agent(agent: str, project: bool, server: str | None, config: str | None) -> int:
+    from agenthook import agentinstall  # noqa: PLC0415
+
+    if server is not None or config is not None:
+        raise AgenthookError("--agent writes a coding agent's hook; --server and --config are for git servers")
+    path, changed = agentinstall.install(agent, project)
+    what = "installed the guard in" if changed else "the guard is already in"
+    sys.stdout.write(f"agenthook: {what} {path}\n")
     return EXIT_OK
 
 
@@ -458,16 +474,22 @@ def register(group: click.Group) -> None:
                   help="Install the pre-receive hook into this server repository instead.")
     @click.option("--config", type=click.Path(dir_okay=False), help="Server policy file the server hook uses.")
     @click.option("--force", is_flag=True, help="Replace a hook agenthook did not write (kept as a backup).")
-    def install_command(server: str | None, config: str | None, force: bool) -> None:
-        """Write git hooks: pre-commit and pre-push here, or pre-receive with --server."""
-        raise SystemExit(install(server, config, force))
+    @click.option("--agent", metavar="NAME",
+                  help="Write `agenthook guard` into a coding agent's hook settings instead "
+                       "(claude-code, gemini-cli, windsurf): the user's, or the project's with --project.")
+    @click.option("--project", is_flag=True, help="With --agent: the project's settings, not the user's.")
+    def install_command(server: str | None, config: str | None, force: bool, agent: str | None,
+                        project: bool) -> None:
+        """Write git hooks: pre-commit and pre-push here, or pre-receive with --server;
+        with --agent, the guard into a coding agent's settings."""
+        raise SystemExit(install(server, config, force, agent, project))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The `agenthook` command. A hook called in the shape git, the pre-commit
     framework or `agenthook install` uses (`pre-commit`; `pre-push [REMOTE
-    [URL]]`; `pre-receive [--config FILE]`) runs without click; everything
-    else, help included, goes through it."""
+    [URL]]`; `pre-receive [--config FILE]`; a coding agent's `guard`) runs
+    without click; everything else, help included, goes through it."""
     from agenthook.outcome import guarded  # noqa: PLC0415
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -477,6 +499,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return guarded(lambda: pre_push(args[1] if len(args) > 1 else None))
     if args == ["pre-receive"] or (len(args) == 3 and args[:2] == ["pre-receive", "--config"]):
         return guarded(lambda: pre_receive(args[2] if len(args) == 3 else None))
+    if args == ["guard"]:
+        from agenthook.guard import main as guard  # noqa: PLC0415
+
+        return guarded(guard)
     from agenthook.cli import main as cli_main  # noqa: PLC0415
 
     return cli_main(args)

@@ -98,6 +98,8 @@ def analyze(doc: Doc) -> Iterator[Finding]:
 def _command_hook(doc: Doc, line: int, label: str, handler: dict[str, Any], event: str,
                   matcher: Any) -> Iterator[Finding]:
     command, args = handler.get("command"), handler.get("args")
+    if args is None and _is_own_guard(command):
+        return  # agenthook's own guard, exactly as `agenthook install --agent` writes it
     value = [command, *args] if isinstance(command, str) and isinstance(args, list) else command
     launched = judge_command(value)
     if launched is None:
@@ -110,6 +112,12 @@ def _command_hook(doc: Doc, line: int, label: str, handler: dict[str, Any], even
                                          "so the calls it sees run without the user's approval"
                                          + (", every tool's included." if every else "."),
                           Severity.HIGH if every else Severity.MEDIUM, shown)
+
+
+def _is_own_guard(command: Any) -> bool:
+    from agenthook.agentinstall import is_own_guard  # noqa: PLC0415
+
+    return is_own_guard(command)
 
 
 def _http_hook(doc: Doc, line: int, label: str, url: Any) -> Iterator[Finding]:
