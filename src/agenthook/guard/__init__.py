@@ -283,9 +283,11 @@ def _judge_shell(call: ToolCall) -> None:
             places[word] = _where(word, call.cwd)
         return places[word].kind is not None
 
-    if not shell.mentions(command, is_agent):
-        return
-    written = [places[w].rel if w in places else w for w in shell.targets(command, is_agent)]
+    def is_dir(word: str) -> bool:
+        base = call.cwd if call.cwd and os.path.isabs(call.cwd) else os.getcwd()
+        return os.path.isdir(os.path.join(base, os.path.expanduser(word)))
+
+    written = [places[w].rel if w in places else w for w in shell.targets(command, is_agent, is_dir)]
     if not written:
         return
     names = ", ".join(f"`{w}`" for w in written)

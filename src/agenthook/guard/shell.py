@@ -31,17 +31,12 @@ def _table() -> dict[str, dict[str, object]]:
     return tomlcache.load([_DATA], "shellwrites")[0]["program"]
 
 
-def mentions(command: str, is_agent: Callable[[str], bool]) -> bool:
-    """Whether any word of `command` names an agent file: the cheap test that
-    lets most commands through without being read as shell."""
-    return any(is_agent(w) for w in _WORDS.findall(command))
-
-
-def targets(command: str, is_agent: Callable[[str], bool]) -> list[str]:
-    """The agent files `command` would write (as the command names them)."""
+def targets(command: str, is_agent: Callable[[str], bool], is_dir: Callable[[str], bool]) -> list[str]:
+    """The agent files `command` would write (as the command names them);
+    `is_dir` tells a destination directory (cp x .claude/) from a file."""
     if len(command) > MAX_COMMAND:
         return sorted({w for w in _WORDS.findall(command) if is_agent(w)})
-    return sorted({t for t in _written(command, _table(), 0) if is_agent(t)})
+    return sorted({t for t in _written(command, _table(), 0, is_dir) if is_agent(t)})
 
 
 def _tokens(command: str) -> list[str]:
@@ -93,7 +88,8 @@ def _program(words: list[str], table: dict[str, dict[str, object]]) -> tuple[str
     return "", []
 
 
-def _written(command: str, table: dict[str, dict[str, object]], depth: int) -> Iterator[str]:
+def _written(command: str, table: dict[str, dict[str, object]], depth: int,
+             is_dir: Callable[[str], bool]) -> Iterator[str]:
     for words, redirected in _simple_commands(_tokens(command)):
         yield from redirected
         name, args = _program(words, table)
@@ -104,13 +100,13 @@ def _written(command: str, table: dict[str, dict[str, object]], depth: int) -> I
         files = [a for a in args if not a.startswith("-")]
         if how == "shell" and depth < _DEPTH:
             if "-c" in args[:-1]:
-                yield from _written(args[args.index("-c") + 1], table, depth + 1)
+                yield from _written(args[args.index("-c") + 1], table, depth + 1, is_dir)
         elif how == "eval" and depth < _DEPTH:
-            yield from _written(" ".join(args), table, depth + 1)
+            yield from _written(" ".join(args), table, depth + 1, is_dir)
         elif how == "args":
             yield from files
         elif how == "last" and files:
-            yield from _last(args, files)
+            yield from _last(args, files, is_dir)
         elif how == "in-place" and any(_in_place(a) for a in args):
             yield from files  # the script among them names no agent file
         elif how == "of":
@@ -126,7 +122,7 @@ def _in_place(arg: str) -> bool:
     return arg.startswith("--in-place") or (arg.startswith("-") and not arg.startswith("--") and "i" in arg[1:])
 
 
-def _last(args: list[str], files: list[str]) -> Iterator[str]:
+def _last(args: list[str], files: list[str], is_dir: Callable[[str], bool]) -> Iterator[str]:
     """cp, mv, ln, install: the destination, or each source when a target
     directory is named with -t (its files land there under their own names)."""
     for i, a in enumerate(args):
@@ -137,6 +133,8 @@ def _last(args: list[str], files: list[str]) -> Iterator[str]:
             yield from (os.path.join(a.split("=", 1)[1], os.path.basename(f)) for f in files)
             return
     destination = files[-1]
-    yield destination
-    for source in files[:-1]:  # into a directory: the file keeps its name
-        yield os.path.join(destination, os.path.basename(source))
+    if len(files) > 2 or destination.endswith("/") or is_dir(destination):
+        # into a directory: each file keeps its name
+        yield from (os.path.join(destination, os.path.basename(s.rstrip("/"))) for s in files[:-1])
+    else:
+        yield destination

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -44,8 +45,8 @@ class Replacement(NamedTuple):
 def read_before(path: str) -> str | None:
     """The file's text as the agent would find it; None when there is no file."""
     try:
-        if os.path.isdir(path):
-            raise EditError(f"{path} is a directory")
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a directory, or a pipe that would hold the read forever
+            raise EditError(f"{path} is not a regular file")
         with open(path, "rb") as handle:
             data = handle.read(MAX_TEXT + 1)
     except FileNotFoundError:
