@@ -490,19 +490,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     framework or `agenthook install` uses (`pre-commit`; `pre-push [REMOTE
     [URL]]`; `pre-receive [--config FILE]`; a coding agent's `guard`) runs
     without click; everything else, help included, goes through it."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["guard"]:  # before everything else: it runs on every tool call of a coding agent
+        from agenthook.guard import main as guard  # noqa: PLC0415
+
+        return guard()
     from agenthook.outcome import guarded  # noqa: PLC0415
 
-    args = list(sys.argv[1:] if argv is None else argv)
     if args == ["pre-commit"]:
         return guarded(lambda: pre_commit(()))
     if args[:1] == ["pre-push"] and len(args) <= 3 and not any(a.startswith("-") for a in args[1:]):
         return guarded(lambda: pre_push(args[1] if len(args) > 1 else None))
     if args == ["pre-receive"] or (len(args) == 3 and args[:2] == ["pre-receive", "--config"]):
         return guarded(lambda: pre_receive(args[2] if len(args) == 3 else None))
-    if args == ["guard"]:
-        from agenthook.guard import main as guard  # noqa: PLC0415
-
-        return guarded(guard)
     from agenthook.cli import main as cli_main  # noqa: PLC0415
 
     return cli_main(args)

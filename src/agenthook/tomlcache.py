@@ -15,8 +15,11 @@ import json
 import os
 import sys
 import zlib
-from collections.abc import Sequence
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING: `agenthook guard` reads its table on every tool call, without typing
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 _FORMAT = b"agenthook-toml-cache-1"
 

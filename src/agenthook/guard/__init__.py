@@ -57,8 +57,15 @@ class Place:
 
 def main() -> int:
     """Read the event on standard input, answer on standard output and error."""
-    data = b"" if sys.stdin is None else sys.stdin.buffer.read(MAX_EVENT + 1)
-    code, out, err = run(data)
+    try:
+        data = b"" if sys.stdin is None else sys.stdin.buffer.read(MAX_EVENT + 1)
+        code, out, err = run(data)
+    except Exception as exc:  # noqa: BLE001 - whatever failed, the call is refused with a message
+        if os.environ.get("AGENTHOOK_DEBUG"):
+            raise
+        code, out, err = 2, "", f"agenthook guard: internal error: {type(exc).__name__}: {exc}; the call is refused\n"
+    except KeyboardInterrupt:
+        code, out, err = 2, "", "agenthook guard: interrupted; the call is refused\n"
     if out:
         sys.stdout.write(out)
         sys.stdout.flush()

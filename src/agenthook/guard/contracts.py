@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, NamedTuple
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on every tool call
+if TYPE_CHECKING:
+    from typing import Any
 
 from agenthook import tomlcache
 
@@ -16,17 +18,17 @@ def agents() -> dict[str, dict[str, Any]]:
     return tomlcache.load([_DATA], "agents")[0]
 
 
-class ToolCall(NamedTuple):
+class ToolCall:
     """What a tool call asks for, in the agent's own words: the action
     (write, edit, edits, notebook, shell), the tool's name and its arguments,
-    and the argument names the contract gives."""
+    and the argument names the contract gives. A plain slotted class: every
+    tool call the agent makes pays for its imports."""
 
-    agent: str
-    tool: str
-    action: str
-    spec: dict[str, Any]
-    args: dict[str, Any]
-    cwd: str | None
+    __slots__ = ("agent", "tool", "action", "spec", "args", "cwd")
+
+    def __init__(self, agent: str, tool: str, action: str, spec: dict[str, Any], args: dict[str, Any],
+                 cwd: str | None) -> None:
+        self.agent, self.tool, self.action, self.spec, self.args, self.cwd = agent, tool, action, spec, args, cwd
 
 
 class UnknownEvent(Exception):
