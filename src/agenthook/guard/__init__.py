@@ -154,7 +154,44 @@ def _place(path: str, cwd: str | None) -> Place:
     kind = DEFAULT.kind_of(rel)
     if kind is None and root is not None and _has_policy(root):
         kind = _targets(root).kind_of(rel)  # the committed policy may watch more paths
+    if kind is None and root is not None and _run_by_hook(root, rel):
+        from agenthook.targets import HOOK_SCRIPT  # noqa: PLC0415
+
+        kind = HOOK_SCRIPT
     return Place(path, root, rel, kind)
+
+
+_MAX_SETTINGS = 8 * 1024 * 1024  # gitsource.MAX_TEXT, without its imports
+
+
+def _run_by_hook(root: str, rel: str) -> bool:
+    """Whether a hook of the settings at the top of the working tree runs the
+    file at `rel`: an edit of it changes what runs on every event the hook
+    fires on. The settings are read as they are now, as the agent runs them;
+    only those naming the file (or spelling characters as `\\u` escapes) are parsed."""
+    from agenthook.hookcli import ROOT_HOOK_DIRS, ROOT_HOOK_SETTINGS  # noqa: PLC0415 - loaded already
+
+    name = rel.rsplit("/", 1)[-1].encode("utf-8", "surrogateescape")
+    paths = list(ROOT_HOOK_SETTINGS)
+    for directory in ROOT_HOOK_DIRS:
+        try:
+            paths += [f"{directory}/{n}" for n in os.listdir(os.path.join(root, directory)) if n.endswith(".json")]
+        except OSError:
+            continue
+    texts: dict[str, str] = {}
+    for path in paths:
+        try:
+            with open(os.path.join(root, *path.split("/")), "rb") as handle:
+                data = handle.read(_MAX_SETTINGS + 1)
+        except OSError:
+            continue
+        if len(data) <= _MAX_SETTINGS and (name in data or b"\\u" in data):
+            texts[path] = data.decode("utf-8", "surrogateescape")
+    if not texts:
+        return False
+    from agenthook import hookscripts  # noqa: PLC0415
+
+    return rel in hookscripts.run_by(texts)
 
 
 def _where(path: str, cwd: str | None) -> Place:
