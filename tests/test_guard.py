@@ -295,6 +295,27 @@ def test_a_script_that_a_hook_of_the_settings_runs_is_judged_as_code(project: Re
     assert (run.code, run.out) == (0, "")
 
 
+@pytest.mark.parametrize("path, name", [(".claude/settings.json", "claude-code"),
+                                        (".windsurf/hooks.json", "windsurf")])
+def test_an_edit_that_removes_the_guard_itself_is_refused(project: Repo, path: str, name: str) -> None:
+    """Removing the hook is the one edit that would let every later one through
+    unjudged; Windsurf's hooks.json is no agent file otherwise, and is watched for it."""
+    installed = subprocess.run([str(SCRIPT), "install", "--agent", name, "--project"], cwd=project.path,
+                               capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr
+    project.commit("guard the agent")
+    settings = project.path / path
+    with_guard = settings.read_text()
+    without = {k: v for k, v in json.loads(with_guard).items() if k != "hooks"}
+    event = claude(project, "Write", {"file_path": str(settings), "content": json.dumps(without, indent=2)})
+    assert "removes agenthook's guard hook" in _claude_refusal(guard(event, project.path))
+    assert settings.read_text() == with_guard
+    kept = json.loads(with_guard)
+    kept["hooks"]["Stop"] = [{"hooks": [{"type": "command", "command": "echo done"}]}]
+    run = guard(claude(project, "Write", {"file_path": str(settings), "content": json.dumps(kept)}), project.path)
+    assert (run.code, run.out) == (0, "")
+
+
 def test_the_committed_policy_judges_and_an_uncommitted_one_does_not(project: Repo) -> None:
     """An allow entry committed in .agenthook.toml accepts the edit; one only in
     the working tree does not: an agent cannot loosen the policy first."""

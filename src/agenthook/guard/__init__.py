@@ -245,9 +245,29 @@ def _judge_call(call: ToolCall) -> None:
     if not isinstance(raw, str) or not raw:
         return  # no file named: the tool itself refuses the call
     place = _where(raw, call.cwd)
-    if place.kind is None:
+    if place.kind is None and not _holds_guard(place):
         return
     _judge_edit(call, place)
+
+
+def _holds_guard(place: Place) -> bool:
+    """Whether `place` is a settings file `agenthook install --agent` writes the
+    guard into (some, like Windsurf's hooks.json, are no agent file otherwise)."""
+    from agenthook.guard import contracts  # noqa: PLC0415
+
+    for agent in contracts.agents().values():
+        install = agent.get("install")
+        if install and (place.path == os.path.expanduser(install["user"])
+                        or (place.root is not None and place.rel == install["project"])):
+            return True
+    return False
+
+
+def _guards(text: str | None) -> int:
+    """How many times agenthook's own guard command is written in a settings text."""
+    from agenthook.agentinstall import PORTABLE, installed_command  # noqa: PLC0415
+
+    return sum((text or "").count(json.dumps(command)) for command in {PORTABLE, installed_command()})
 
 
 def _replacements(call: ToolCall, place: Place) -> list:  # list[agentedit.Replacement]
@@ -290,6 +310,13 @@ def _judge_edit(call: ToolCall, place: Place) -> None:
     if len(after) > MAX_TEXT or len(after.encode("utf-8", "surrogatepass")) > MAX_TEXT:
         raise Refusal(f"agenthook cannot judge this edit: {place.rel} would be larger than "
                       f"{MAX_TEXT // (1024 * 1024)} MiB, more than agenthook reads.", cannot)
+    if _guards(before) > _guards(after):
+        raise Refusal(f"agenthook refused this edit of {place.rel}: it removes agenthook's guard hook, which judges "
+                      "the agent's edits of its own configuration before they are written. Only the user removes "
+                      "it (`agenthook install --agent` puts it back).",
+                      f"agenthook refused an edit of {place.rel} that removes its guard hook; the file was not changed")
+    if place.kind is None:
+        return
     root = place.root or os.path.dirname(place.path)
     changes = agentedit.changes(place.rel, place.kind or "", before, after, root)
     if not changes:
