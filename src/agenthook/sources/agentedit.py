@@ -22,10 +22,12 @@ from agenthook.sources.gitsource import MAX_TEXT, referenced
 from agenthook.sources.patch import parse_patch
 from agenthook.targets import Targets
 
-# Past this many lines on each side of the part that differs, the lines are not
-# aligned (difflib's matching costs up to the product of the two): every line of
-# the new part counts as added, which judges more than the edit adds, never less.
-MAX_ALIGNED = 20_000
+# The part that differs is aligned line by line only while the product of its
+# old and new line counts stays below this (difflib's matching can cost that
+# product); past it, every line of the new part counts as added, which judges
+# more than the edit adds, never less. Agent files of a few hundred lines, and
+# edits of any file, stay well below it.
+MAX_ALIGNED = 250_000
 _PLACEHOLDER = "agent-edit"  # the path the synthesized diff names; the real one is set after parsing
 
 
@@ -86,7 +88,7 @@ def _diff_lines(old: list[str], new: list[str]) -> list[str]:
     while tail < len(old) - head and tail < len(new) - head and old[-1 - tail] == new[-1 - tail]:
         tail += 1
     mid_old, mid_new = old[head:len(old) - tail], new[head:len(new) - tail]
-    if len(mid_old) > MAX_ALIGNED and len(mid_new) > MAX_ALIGNED:
+    if len(mid_old) * len(mid_new) > MAX_ALIGNED:
         opcodes = [("replace", 0, len(mid_old), 0, len(mid_new))]
     else:
         opcodes = difflib.SequenceMatcher(None, mid_old, mid_new, autojunk=False).get_opcodes()
