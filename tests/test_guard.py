@@ -270,6 +270,28 @@ def test_a_link_to_an_agent_file_is_judged_as_that_file(project: Repo) -> None:
     assert "AH201" in _claude_refusal(guard(event, project.path))
 
 
+def test_writing_the_target_of_a_linked_agent_file_or_directory_is_judged(project: Repo) -> None:
+    """`.claude -> config` and `AGENTS.md -> docs/team-notes.md`: the agent reads the
+    targets through the links, so an edit of a target is an edit of the agent file."""
+    (project.path / "config").mkdir()
+    (project.path / "config/settings.json").write_text(SETTINGS)
+    (project.path / "docs").mkdir()
+    (project.path / "docs/team-notes.md").write_text(INSTRUCTIONS)
+    (project.path / ".claude/settings.json").unlink()
+    (project.path / ".claude").rmdir()
+    (project.path / ".claude").symlink_to("config")
+    (project.path / "AGENTS.md").symlink_to("docs/team-notes.md")
+    reason = _claude_refusal(guard(claude(project, "Write", {"file_path": str(project.path / "config/settings.json"),
+                                                             "content": BROAD}), project.path))
+    assert ".claude/settings.json:3: AH101" in reason
+    reason = _claude_refusal(guard(claude(project, "Write", {"file_path": str(project.path / "docs/team-notes.md"),
+                                                             "content": INSTRUCTIONS + UPLOAD}), project.path))
+    assert "AGENTS.md:4: AH201" in reason
+    run = guard(claude(project, "Write", {"file_path": str(project.path / "docs/other.md"),
+                                          "content": INSTRUCTIONS + UPLOAD}), project.path)
+    assert (run.code, run.out) == (0, "")
+
+
 def test_the_users_own_settings_outside_any_repository_are_judged(tmp_path: Path) -> None:
     home = tmp_path / "home-dir"
     (home / ".claude").mkdir(parents=True)

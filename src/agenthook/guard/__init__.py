@@ -198,12 +198,40 @@ def _where(path: str, cwd: str | None) -> Place:
     """The place a call writes; through a symbolic link, the file it writes is
     the one the link names, which may be an agent file where the link is not."""
     place = _place(path, cwd)
+    if place.kind is not None:
+        return place
     real = os.path.realpath(place.path)
-    if place.kind is None and real != place.path:
+    if real != place.path:
         through = _place(real, None)
         if through.kind is not None:
             return through
+    if place.root is not None:
+        linked = _linked_from_root(place.root, real)
+        if linked is not None:
+            return Place(place.path, place.root, linked, _place(os.path.join(place.root, linked), None).kind)
     return place
+
+
+def _linked_from_root(root: str, real: str) -> str | None:
+    """The agent path at the top of the working tree that is a symbolic link to
+    `real`, or to a directory holding it: the agent reads `CLAUDE.md -> docs/agent.md`
+    or `.claude -> config` through the link, so writing the target is writing the
+    agent file. Links deeper in the tree are left to the commit hook (AH1204)."""
+    from agenthook.targets import DEFAULT  # noqa: PLC0415
+
+    try:
+        entries = [e for e in os.scandir(root) if e.is_symlink()]
+    except OSError:
+        return None
+    for entry in entries:
+        target = os.path.realpath(entry.path)
+        if target == real and DEFAULT.kind_of(entry.name) is not None:
+            return entry.name
+        if real.startswith(target + os.sep):
+            inside = entry.name + "/" + os.path.relpath(real, target).replace(os.sep, "/")
+            if DEFAULT.kind_of(inside) is not None:
+                return inside
+    return None
 
 
 _POLICY: dict[str, Policy] = {}
