@@ -330,8 +330,12 @@ def test_an_edit_that_removes_the_guard_itself_is_refused(project: Repo, path: s
     with_guard = settings.read_text()
     without = {k: v for k, v in json.loads(with_guard).items() if k != "hooks"}
     event = claude(project, "Write", {"file_path": str(settings), "content": json.dumps(without, indent=2)})
-    assert "removes agenthook's guard hook" in _claude_refusal(guard(event, project.path))
+    assert "removes or turns off agenthook's guard hook" in _claude_refusal(guard(event, project.path))
     assert settings.read_text() == with_guard
+    if name == "claude-code":
+        off = {**json.loads(with_guard), "disableAllHooks": True}
+        event = claude(project, "Write", {"file_path": str(settings), "content": json.dumps(off, indent=2)})
+        assert "removes or turns off agenthook's guard hook" in _claude_refusal(guard(event, project.path))
     kept = json.loads(with_guard)
     kept["hooks"]["Stop"] = [{"hooks": [{"type": "command", "command": "echo done"}]}]
     run = guard(claude(project, "Write", {"file_path": str(settings), "content": json.dumps(kept)}), project.path)

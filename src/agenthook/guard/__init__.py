@@ -291,6 +291,26 @@ def _holds_guard(place: Place) -> bool:
     return False
 
 
+def _turns_hooks_off(place: Place, before: str | None, after: str) -> bool:
+    """Whether the edit sets a key that turns every hook of the agent off."""
+    from agenthook.guard import contracts  # noqa: PLC0415
+
+    for agent in contracts.agents().values():
+        off = agent.get("hooks_off")
+        if off and off["kind"] == place.kind and _top_level(after, off["key"]) == off["value"] \
+                and _top_level(before, off["key"]) != off["value"]:
+            return True
+    return False
+
+
+def _top_level(text: str | None, key: str) -> object:
+    try:
+        value = json.loads(text or "{}")
+    except (ValueError, RecursionError):
+        return None
+    return value.get(key) if isinstance(value, dict) else None
+
+
 def _guards(text: str | None) -> int:
     """How many times agenthook's own guard command is written in a settings text."""
     from agenthook.agentinstall import PORTABLE, installed_command  # noqa: PLC0415
@@ -338,10 +358,10 @@ def _judge_edit(call: ToolCall, place: Place) -> None:
     if len(after) > MAX_TEXT or len(after.encode("utf-8", "surrogatepass")) > MAX_TEXT:
         raise Refusal(f"agenthook cannot judge this edit: {place.rel} would be larger than "
                       f"{MAX_TEXT // (1024 * 1024)} MiB, more than agenthook reads.", cannot)
-    if _guards(before) > _guards(after):
-        raise Refusal(f"agenthook refused this edit of {place.rel}: it removes agenthook's guard hook, which judges "
-                      "the agent's edits of its own configuration before they are written. Only the user removes "
-                      "it (`agenthook install --agent` puts it back).",
+    if _guards(before) > _guards(after) or _turns_hooks_off(place, before, after):
+        raise Refusal(f"agenthook refused this edit of {place.rel}: it removes or turns off agenthook's guard hook, "
+                      "which judges the agent's edits of its own configuration before they are written. Only the "
+                      "user removes it (`agenthook install --agent` puts it back).",
                       f"agenthook refused an edit of {place.rel} that removes its guard hook; the file was not changed")
     if place.kind is None:
         return
