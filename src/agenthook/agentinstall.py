@@ -28,13 +28,17 @@ PORTABLE = f"agenthook {GUARD}"
 _MAX_SETTINGS = 8 * 1024 * 1024  # gitsource.MAX_TEXT: a larger settings file is refused, not read
 
 
+_INSTALLED: list[str] = []  # installed_command(), once found
+
+
 def installed_command() -> str:
     """The guard as this installation runs it: its console script by absolute path."""
-    name = "agenthook.exe" if os.name == "nt" else "agenthook"
-    for directory in (sysconfig.get_path("scripts"), os.path.dirname(sys.executable)):
-        if directory and os.path.isfile(os.path.join(directory, name)):
-            return f"{shlex.quote(os.path.join(directory, name))} {GUARD}"
-    return PORTABLE
+    if not _INSTALLED:
+        name = "agenthook.exe" if os.name == "nt" else "agenthook"
+        found = [os.path.join(d, name) for d in (sysconfig.get_path("scripts"), os.path.dirname(sys.executable))
+                 if d and os.path.isfile(os.path.join(d, name))]
+        _INSTALLED.append(f"{shlex.quote(found[0])} {GUARD}" if found else PORTABLE)
+    return _INSTALLED[0]
 
 
 def is_own_guard(command: Any) -> bool:
