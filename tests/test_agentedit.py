@@ -52,9 +52,9 @@ def test_no_change_is_no_change() -> None:
 
 def test_replacements_apply_in_turn_and_replace_all_only_when_asked() -> None:
     text = "a b a\n"
-    assert agentedit.apply(text, [Replacement("a", "c")], "f") == "c b a\n"
+    assert agentedit.apply(text, [Replacement("b", "c")], "f") == "a c a\n"
     assert agentedit.apply(text, [Replacement("a", "c", every=True)], "f") == "c b c\n"
-    assert agentedit.apply(text, [Replacement("a", "c"), Replacement("c b", "d")], "f") == "d a\n"
+    assert agentedit.apply(text, [Replacement("b", "c"), Replacement("a c", "d")], "f") == "d a\n"
     assert agentedit.apply(None, [Replacement("", "new\n")], "f") == "new\n"
 
 
@@ -62,6 +62,7 @@ def test_replacements_apply_in_turn_and_replace_all_only_when_asked() -> None:
     ("abc", [Replacement("x", "y")], "is not in the file"),
     ("abc", [Replacement("a", "b"), Replacement("a", "c")], "edit 2 of 2"),
     ("abc", [Replacement("", "y")], "empty string in a file that is not empty"),
+    ("a b a", [Replacement("a", "c")], "occurs 2 times in the file, not once"),
 ])
 def test_an_edit_that_cannot_apply_says_why(before: str, replacements: list[Replacement], message: str) -> None:
     with pytest.raises(EditError, match=message):

@@ -72,6 +72,11 @@ def apply(before: str | None, replacements: Sequence[Replacement], shown: str) -
             text = r.new
         elif r.old not in text:
             raise EditError(f"the text {which} of {shown} replaces is not in the file")
+        elif not r.every and text.count(r.old) > 1:
+            # The tool refuses such an edit, or (Gemini CLI's replace) rewrites it into one
+            # that no longer matches what was judged.
+            raise EditError(f"the text {which} of {shown} replaces occurs {text.count(r.old)} times in the file, "
+                            "not once")
         else:
             text = text.replace(r.old, r.new) if r.every else text.replace(r.old, r.new, 1)
     return text
