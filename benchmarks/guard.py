@@ -12,8 +12,8 @@ repository, Claude Code PreToolUse events are fed to the console script
 - settings: a Write of .claude/settings.json adding an allow rule.
 
 Each round runs the baseline and every case once, so a slow spell of the
-machine weighs on both sides of a ratio alike. Prints medians in
-milliseconds and their ratios.
+machine weighs on both sides of a ratio alike. Prints medians of wall and
+CPU milliseconds (CPU time varies less on a loaded machine) and their ratios.
 
     python benchmarks/guard.py [--runs 15]
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -38,10 +39,14 @@ def _git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
 
-def _timed(command: list[str], cwd: Path, stdin: bytes = b"") -> tuple[float, int]:
+def _timed(command: list[str], cwd: Path, stdin: bytes = b"") -> tuple[float, float, int]:
+    """Wall and CPU milliseconds of one run (the command and every process it waited for)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     code = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True).returncode
-    return (time.perf_counter() - start) * 1000, code
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall * 1000, (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000, code
 
 
 def _event(repo: Path, tool: str, tool_input: dict[str, object]) -> bytes:
@@ -87,19 +92,23 @@ def main() -> None:
                 "content": SETTINGS.replace('"Bash(make test)"', '"Bash(make test)", "Bash(make lint)"')})),
             "pre-commit: the CLAUDE.md change staged": ([SCRIPT, "pre-commit"], staged, b""),
         }
-        times: dict[str, list[float]] = {name: [] for name in cases}
+        walls: dict[str, list[float]] = {name: [] for name in cases}
+        cpus: dict[str, list[float]] = {name: [] for name in cases}
         for _ in range(runs):
             for name, (command, cwd, stdin) in cases.items():
-                elapsed, code = _timed(command, cwd, stdin)
+                wall, cpu, code = _timed(command, cwd, stdin)
                 if code != 0:
                     raise SystemExit(f"{name}: exit code {code}")
-                times[name].append(elapsed)
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    base = medians["baseline (python -c pass)"]
-    commit = medians["pre-commit: the CLAUDE.md change staged"]
+                walls[name].append(wall)
+                cpus[name].append(cpu)
     print(f"median of {runs} runs, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
-    for name, value in medians.items():
-        print(f"  {name:42s} {value:7.1f} ms  {value / base:4.1f}x baseline  {value / commit:4.2f}x pre-commit")
+    for label, times in (("wall", walls), ("cpu", cpus)):
+        medians = {name: statistics.median(values) for name, values in times.items()}
+        base = medians["baseline (python -c pass)"]
+        commit = medians["pre-commit: the CLAUDE.md change staged"]
+        for name, value in medians.items():
+            print(f"  {label:4s} {name:42s} {value:7.1f} ms  {value / base:4.1f}x baseline  "
+                  f"{value / commit:4.2f}x pre-commit")
     print("goals: ordinary file and shell command <= 3.0x baseline; agent file <= 1.00x pre-commit")
 
 
