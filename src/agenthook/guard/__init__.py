@@ -30,6 +30,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from agenthook.guard.contracts import ToolCall
     from agenthook.policy import Policy
+    from agenthook.report import Result
+    from agenthook.sources.agentedit import Replacement
     from agenthook.targets import Targets
 
 MAX_EVENT = 64 * 1024 * 1024  # bytes of event read; a larger one is refused unread
@@ -318,7 +320,7 @@ def _guards(text: str | None) -> int:
     return sum((text or "").count(json.dumps(command)) for command in {PORTABLE, installed_command()})
 
 
-def _replacements(call: ToolCall, place: Place) -> list:  # list[agentedit.Replacement]
+def _replacements(call: ToolCall, place: Place) -> list[Replacement]:
     from agenthook.sources.agentedit import Replacement  # noqa: PLC0415
 
     spec = call.spec
@@ -374,18 +376,18 @@ def _judge_edit(call: ToolCall, place: Place) -> None:
         raise Refusal(_report(result, place), _summary(result, place))
 
 
-def _report(result: object, place: Place) -> str:
+def _report(result: Result, place: Place) -> str:
     from agenthook.report import text  # noqa: PLC0415
 
-    body = text.render(result, colour=False, quiet=True)  # type: ignore[arg-type]
+    body = text.render(result, colour=False, quiet=True)
     return (f"agenthook refused this edit of {place.rel}: it would make the agent's configuration riskier, and "
             f"takes effect as soon as the file is written.\n{body}"
             "Do not work around this check: tell the user what the change would do, and let them make it "
             "themselves if they want it.")
 
 
-def _summary(result: object, place: Place) -> str:
-    rules = sorted({f.rule.id for f in result.blocking})  # type: ignore[attr-defined]
+def _summary(result: Result, place: Place) -> str:
+    rules = sorted({f.rule.id for f in result.blocking})
     return f"agenthook refused an edit of {place.rel} ({', '.join(rules)}); the file was not changed"
 
 
