@@ -271,14 +271,16 @@ def staged_patch(base: str, paths: Iterable[str], cwd: str | None = None) -> byt
     return run(["diff-index", "--cached", "-p", *DIFF_FLAGS, base, "--", *paths], cwd=cwd)
 
 
-def commits_raw(commits: Sequence[str], cwd: str | None = None,
-                deadline: Deadline = NO_DEADLINE) -> list[RawEntry]:
-    """Every path each commit changes against its first parent (merges included)."""
+def commits_raw(commits: Sequence[str], cwd: str | None = None, deadline: Deadline = NO_DEADLINE,
+                pathspecs: Sequence[str] = ()) -> list[RawEntry]:
+    """Every path each commit changes against its first parent (merges included);
+    only those among `pathspecs` (each with its own magic) when given."""
     if not commits:
         return []
     out = run(["diff-tree", "--stdin", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", "--root",
-               "--diff-merges=first-parent", "--ignore-submodules=none"], cwd=cwd,
-              stdin="\n".join(commits).encode() + b"\n", deadline=deadline)
+               "--diff-merges=first-parent", "--ignore-submodules=none", *(["--", *pathspecs] if pathspecs else [])],
+              cwd=cwd, stdin="\n".join(commits).encode() + b"\n", deadline=deadline,
+              magic_pathspecs=bool(pathspecs))
     return parse_raw(out, with_commits=True)
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from agenthook.targets import Targets
 
 SERVER_EXCLUDE = ("--branches", "--tags")  # what a server has vetted: see sources/push.py
+PROGRESS_AT = 1000  # new commits from which the pusher is told that a check is under way
 POLICY_FILES = (".agenthook.toml", "pyproject.toml")  # policy.POLICY_FILE, policy.PYPROJECT, without its imports
 GITLINK, SYMLINK = "160000", "120000"  # gitsource's, without its imports
 
@@ -98,7 +99,7 @@ def pre_commit(files: Sequence[str], quiet: bool = False) -> int:
     if from_ref and to_ref and not files:
         tip, base = _commit(to_ref, "PRE_COMMIT_TO_REF"), _commit(from_ref, "PRE_COMMIT_FROM_REF")
         policy = policies.at(base, top)
-        changes = push.commit_changes([tip], [base], _targets(policy), top)[0]
+        changes = push.commit_changes([tip], [base], _targets(policy), top)
     else:
         policy = policies.of_commit(head, "HEAD", top)
         targets = _targets(policy)
@@ -222,7 +223,7 @@ def pre_push(remote: str | None, quiet: bool = False) -> int:
         updates = push.parse_pre_push(data)
         peeled = push.tips(updates)
         exclude = push.remote_exclusions(remote, updates)
-        changes = push.commit_changes(list(peeled.values()), exclude, targets)[0]
+        changes = push.commit_changes(list(peeled.values()), exclude, targets)
     if not changes:
         return EXIT_OK
     return emit(judge(changes, policy), "text", quiet=quiet, stream="stderr")
@@ -239,7 +240,7 @@ def _framework_push(targets: Targets) -> list[FileChange]:
     exclude = push.remote_exclusions(env.get("PRE_COMMIT_REMOTE_NAME"), [])
     if env.get("PRE_COMMIT_FROM_REF"):
         exclude.append(_commit(env["PRE_COMMIT_FROM_REF"], "PRE_COMMIT_FROM_REF"))
-    return push.commit_changes([_commit(to_ref, "the pushed ref")], exclude, targets)[0]
+    return push.commit_changes([_commit(to_ref, "the pushed ref")], exclude, targets)
 
 
 # -- pre-receive --------------------------------------------------------------
@@ -279,19 +280,16 @@ def pre_receive(config: str | None) -> int:
     if reason is not None:
         _say("break-glass is not enabled on this server; the push is checked as usual")
     try:
-        result, partial = _judge_in_time(updates, policy)
-    except push.RefusedRef as exc:
+        result = _judge_in_time(updates, policy)
+    except (push.RefusedRef, push.PushTooLarge) as exc:
         _reject(str(exc))
         return EXIT_BLOCKED
     except Exception as exc:  # noqa: BLE001 - the server hook fails closed, whatever failed
         return _failed(exc, policy)
-    if partial:
-        _say(f"more than {push.FULL_WALK} new commits: each was followed for agent files at the repository "
-             "root; those deeper in the tree were judged at the ref tips")
     return _report(result)
 
 
-def _judge_in_time(updates: Sequence[RefUpdate], policy: Policy) -> tuple[Result, bool]:
+def _judge_in_time(updates: Sequence[RefUpdate], policy: Policy) -> Result:
     """git calls stop at the deadline; the alarm stops whatever runs in Python by then.
     A time limit of 0 (or none) means no limit."""
     import signal  # noqa: PLC0415
@@ -314,7 +312,7 @@ def _judge_in_time(updates: Sequence[RefUpdate], policy: Policy) -> tuple[Result
         signal.signal(signal.SIGALRM, previous)
 
 
-def _judge_push(updates: Sequence[RefUpdate], policy: Policy, deadline: Deadline) -> tuple[Result, bool]:
+def _judge_push(updates: Sequence[RefUpdate], policy: Policy, deadline: Deadline) -> Result:
     """The new commits, then what the ref endpoints show beyond them."""
     from agenthook.outcome import judge  # noqa: PLC0415
     from agenthook.report import Result  # noqa: PLC0415
@@ -324,21 +322,24 @@ def _judge_push(updates: Sequence[RefUpdate], policy: Policy, deadline: Deadline
     peeled = push.tips(updates, deadline=deadline)
     at_tips: list[Finding] = []
     with push.Walk(list(peeled.values()), SERVER_EXCLUDE, targets, deadline=deadline) as walk:
-        at_endpoints = push.endpoint_changes(peeled, targets, deadline=deadline)
+        at_endpoints = push.endpoint_changes(peeled, SERVER_EXCLUDE, targets, deadline=deadline)
         if at_endpoints:
             # Judged while git is still walking the commits; the rules the tips
             # need are mostly those the commits need, and are then compiled.
             at_tips = judge(at_endpoints, policy).findings
         elif walk.running():
             _load_rules()
-        by_commit, partial = walk.changes(targets, deadline=deadline)
+        listed = walk.listed(deadline=deadline)
+        if len(walk.commits) >= PROGRESS_AT:
+            _say(f"checking {len(walk.commits):,} new commits …")
+        by_commit = walk.changes(targets, deadline=deadline, raw=listed)
     if not (by_commit or at_endpoints):
-        return Result(findings=[], policy=policy), partial
+        return Result(findings=[], policy=policy)
     result = judge(by_commit, policy)
     seen = {_same_finding(f) for f in result.findings}
     result.findings += [f for f in at_tips if _same_finding(f) not in seen]
     result.files = len({c.path for c in [*by_commit, *at_endpoints]})
-    return result, partial
+    return result
 
 
 def _same_finding(f: Finding) -> tuple[str, str, str]:

@@ -8,15 +8,18 @@ Two views of a push are judged:
   from a branch or tag: platform refs (refs/pull/*, refs/merge-requests/*,
   refs/keep-around/*) are written without this hook, so a commit parked there
   is still judged when it reaches a branch;
-- each ref's endpoints, old tip to new tip (a created ref from where it leaves
-  the default branch, else from the empty tree), so the state a ref ends in is
-  judged whatever route its content took.
+- each ref's endpoints, old tip to new tip (a created ref from where it forked:
+  the nearest commit the server already has, whatever HEAD names; else from
+  the empty tree), so the state a ref ends in is judged whatever route its
+  content took.
 
 Listing every path of every commit costs tens of microseconds a commit. A push
-of more than FULL_WALK commits therefore lists per commit only the places agent
-files have at the repository root (literal pathspecs, which let git skip every
-unchanged subtree), and agent files deeper in the tree are judged at the
-endpoints: the cost follows the agent-config changes, not the size of the push.
+of more than FULL_WALK commits therefore lists per commit only the paths where
+agent files can be, at any depth (glob pathspecs, one traversal), and the files
+that a hook of a pushed tip runs (literal pathspecs, a second one): the cost
+follows the agent-config changes, not the size of the push. A push changing
+agent files more than MAX_AGENT_CHANGES times is refused (fail closed), not
+passed unread.
 """
 from __future__ import annotations
 
@@ -25,11 +28,14 @@ from typing import NamedTuple
 
 from agenthook import git, lazyre
 from agenthook.errors import EXIT_BLOCKED, AgenthookError, GitError
-from agenthook.git import NO_DEADLINE, Deadline
+from agenthook.git import NO_DEADLINE, Deadline, RawEntry
 from agenthook.model import FileChange
 from agenthook.targets import Targets
 
 FULL_WALK = 2000
+# Agent-file changes read in one push: each is a patch held in memory. Past it
+# the push is refused and can be pushed in parts (older commits first).
+MAX_AGENT_CHANGES = 50_000
 _WILDCARD = lazyre.compile(r"[*?\[\\]")
 
 
@@ -113,31 +119,42 @@ def tips(updates: Sequence[RefUpdate], cwd: str | None = None,
     return peeled
 
 
-def root_pathspecs(targets: Targets) -> list[str]:
-    """Literal, case-insensitive pathspecs for the top-level names under which agent
-    files sit at the repository root: `**/.claude/settings.json` gives `.claude`;
-    `**/*.code-workspace`, whose first component is a wildcard, gives none. A
-    name stands for all its agent files (git matches each root entry against
-    every pathspec, for every commit of the push); what else it brings is
-    dropped when the entries are classified."""
+def agent_pathspecs(targets: Targets) -> list[str]:
+    """Case-insensitive glob pathspecs for every place an agent file can be, at
+    any depth: each target pattern, and each directory it names (a symlink or a
+    submodule standing at `.claude` or `.cursor/rules` is itself a finding).
+    Git matches them while it compares the trees of each commit, so a commit
+    pays only for the paths it changes."""
     specs: dict[str, None] = {}
     for glob, _ in targets.patterns:
-        first = glob.removeprefix("**/").split("/", 1)[0]
-        if not _WILDCARD.search(first):
-            specs[":(literal,icase)" + first] = None
+        glob = glob.lower()
+        specs[":(glob,icase)" + glob] = None
+        anywhere = glob.startswith("**/")
+        parts = glob.removeprefix("**/").split("/")
+        for i in range(1, len(parts)):
+            if "**" in parts[i - 1]:
+                break
+            specs[":(glob,icase)" + ("**/" if anywhere else "") + "/".join(parts[:i])] = None
     return list(specs)
+
+
+class PushTooLarge(AgenthookError):
+    """More agent-file changes than one check reads; refused, never passed unread."""
+
+    exit_code = EXIT_BLOCKED
 
 
 class Walk:
     """The walk over a push's commits, running in git while Python does other
-    work: every commit, with its changes at the root-level agent paths. A
+    work: every commit, with its changes at the places agent files can be. A
     context manager: on leaving it, git is stopped if it is still running."""
 
     def __init__(self, tip_commits: Sequence[str], exclude: Sequence[str], targets: Targets,
                  cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> None:
         wanted = sorted(set(tip_commits))  # none: `git log` would walk from HEAD instead
         self._tips = wanted
-        self._walk = git.start_walk(wanted, exclude, root_pathspecs(targets), cwd=cwd,
+        self.commits: list[str] = []
+        self._walk = git.start_walk(wanted, exclude, agent_pathspecs(targets), cwd=cwd,
                                     deadline=deadline) if wanted else None
 
     def __enter__(self) -> Walk:
@@ -150,69 +167,113 @@ class Walk:
     def running(self) -> bool:
         return self._walk is not None and self._walk.running()
 
-    def changes(self, targets: Targets, cwd: str | None = None,
-                deadline: Deadline = NO_DEADLINE) -> tuple[list[FileChange], bool]:
-        """The agent-file changes of the commits, and whether there were too many to
-        list every path of each (then only root-level agent paths were followed).
-        Up to FULL_WALK commits, every path of each is listed in a second call,
-        and a file that a hook of a pushed tip runs counts as a hook script."""
+    def listed(self, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> list[RawEntry]:
+        """Wait for the walk: the new commits (in `commits`) and their entries at agent paths."""
+        if self._walk is None:
+            return []
+        self.commits, raw = git.parse_walk(self._walk.result())
+        return raw
+
+    def changes(self, targets: Targets, cwd: str | None = None, deadline: Deadline = NO_DEADLINE,
+                raw: Sequence[RawEntry] | None = None) -> list[FileChange]:
+        """The agent-file changes of the commits; a file that a hook of a pushed tip
+        runs counts as a hook script. Up to FULL_WALK commits, every path of each is
+        listed in a second call; beyond, the walk's listing and the hooked files."""
         from agenthook.sources import gitsource  # noqa: PLC0415 - patch parsing only when there is a push
 
-        if self._walk is None:
-            return [], False
-        commits, raw = git.parse_walk(self._walk.result())
-        partial = len(commits) > FULL_WALK
-        if not partial:
-            raw = git.commits_raw(commits, cwd, deadline)
-            targets = gitsource.hooked_at(targets, raw, self._tips, cwd, deadline)
-        return gitsource.commit_changes(raw, targets, cwd, deadline), partial
+        raw = list(self.listed(cwd, deadline) if raw is None else raw)
+        if not self.commits:
+            return []
+        if len(self.commits) <= FULL_WALK:
+            raw = git.commits_raw(self.commits, cwd, deadline)
+        else:
+            if len(raw) > MAX_AGENT_CHANGES:
+                raise PushTooLarge(f"the push changes agent files {len(raw):,} times in {len(self.commits):,} new "
+                                   f"commits, more than one check reads ({MAX_AGENT_CHANGES:,}); push it in parts, "
+                                   "older commits first")
+            scripts = set().union(*gitsource.hooked(self._tips, cwd, deadline).values())
+            if scripts:
+                seen = {(e.commit, e.path) for e in raw}
+                more = git.commits_raw(self.commits, cwd, deadline, [":(literal)" + s for s in sorted(scripts)])
+                raw += [e for e in more if (e.commit, e.path) not in seen]
+        targets = gitsource.hooked_at(targets, raw, self._tips, cwd, deadline)
+        return gitsource.commit_changes(raw, targets, cwd, deadline)
 
 
 def commit_changes(tip_commits: Sequence[str], exclude: Sequence[str], targets: Targets, cwd: str | None = None,
-                   deadline: Deadline = NO_DEADLINE) -> tuple[list[FileChange], bool]:
+                   deadline: Deadline = NO_DEADLINE) -> list[FileChange]:
     """The agent-file changes of every commit reachable from `tip_commits` and not from
     `exclude` (rev-list arguments); see Walk.changes."""
     with Walk(tip_commits, exclude, targets, cwd, deadline) as walk:
         return walk.changes(targets, cwd, deadline)
 
 
-def endpoint_changes(peeled: Mapping[RefUpdate, str], targets: Targets, cwd: str | None = None,
-                     deadline: Deadline = NO_DEADLINE) -> list[FileChange]:
-    """What each ref gains between its old and its new tip, reported under the new tip."""
+def endpoint_changes(peeled: Mapping[RefUpdate, str], exclude: Sequence[str], targets: Targets,
+                     cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> list[FileChange]:
+    """What each ref gains between its old and its new tip, reported under the new
+    tip; a created ref from where it forked from what `exclude` reaches (see
+    fork_points). All refs' changes are listed in one git call."""
     from agenthook.sources import gitsource  # noqa: PLC0415
 
     updated = [u for u in peeled if not u.created]
     olds = {u: info.commit for u, info in zip(updated, git.describe([u.old for u in updated], cwd, deadline))}
     pairs = {(old, peeled[u]): None for u, old in olds.items() if old is not None}
-    created = [u for u in peeled if olds.get(u) is None]  # an old tip that was no commit counts as none
+    created = sorted({peeled[u] for u in peeled if olds.get(u) is None})  # an old tip that was no commit: none
     if created:
-        pairs.update(dict.fromkeys(_created_pairs(created, peeled, cwd, deadline)))
+        empty = git.EMPTY_TREES.get(len(created[0])) or git.empty_tree(cwd)
+        forks = fork_points(created, exclude, cwd, deadline)
+        pairs.update(dict.fromkeys((forks[tip] or empty, tip) for tip in created))
     return gitsource.tree_changes([(base, tip) for base, tip in pairs if base != tip], targets, cwd, deadline)
 
 
-def _created_pairs(created: Sequence[RefUpdate], peeled: Mapping[RefUpdate, str], cwd: str | None,
-                   deadline: Deadline) -> list[tuple[str, str]]:
-    """Bases for created refs: the merge base with the default branch (HEAD before the
-    push; in a repository receiving its first push, HEAD's branch as this push creates
-    it, itself measured from the empty tree), else the empty tree. A created ref that
-    the default branch already contains gains nothing."""
-    empty = git.empty_tree(cwd)
-    pairs = []
-    default = git.resolve("HEAD", cwd, deadline)
-    if default is None:
-        head = git.symbolic_head(cwd)
-        first = next((u for u in created if u.ref == head), None)
-        if first is not None:
-            default = peeled[first]
-            pairs.append((empty, default))
-    created_tips = sorted({peeled[u] for u in created} - {default})
-    if default is None:
-        return pairs + [(empty, tip) for tip in created_tips]
-    outside = set(git.reachable(created_tips, [default], cwd, deadline)) if created_tips else set()
-    for tip in created_tips:
-        if tip in outside:
-            pairs.append((git.merge_base(default, tip, cwd, deadline) or empty, tip))
-    return pairs
+def fork_points(tips: Sequence[str], exclude: Sequence[str], cwd: str | None = None,
+                deadline: Deadline = NO_DEADLINE) -> dict[str, str | None]:
+    """For each commit, the nearest commit that `exclude` (the server's branches and
+    tags) already reaches: itself when reached, else the one its new commits grew
+    from; None when they grow from no such commit (a new history). One git call
+    lists every new commit with its parents, whatever HEAD names; a history that
+    took in several of the server's commits (a merge of the current main) is
+    measured from the newest of them, a second call, made only for such a tip."""
+    out = git.run(["rev-list", "--parents", "--stdin", "--not", *exclude], cwd=cwd,
+                  stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline)
+    parents: dict[str, list[str]] = {}
+    for line in out.decode("ascii", "replace").splitlines():
+        commit, *rest = line.split()
+        parents[commit] = rest
+    forks: dict[str, str | None] = {}
+    for tip in tips:
+        if tip not in parents:
+            forks[tip] = tip
+            continue
+        bounds = _boundary(tip, parents)
+        if len(bounds) > 1:
+            newest = git.run(["merge-base", "--independent", *bounds], cwd=cwd, deadline=deadline).split()
+            bounds = [b.decode() for b in newest] if len(newest) == 1 else _first_parent_boundary(tip, parents)
+        forks[tip] = bounds[0] if bounds else None
+    return forks
+
+
+def _boundary(tip: str, parents: Mapping[str, list[str]]) -> list[str]:
+    """The parents of `tip`'s new commits that are not new themselves, in the order met."""
+    seen, found, stack = {tip}, {}, [tip]
+    while stack:
+        for parent in parents[stack.pop()]:
+            if parent not in parents:
+                found[parent] = None
+            elif parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return list(found)
+
+
+def _first_parent_boundary(tip: str, parents: Mapping[str, list[str]]) -> list[str]:
+    """Where `tip`'s first-parent line leaves the new commits; none when it ends in a new root."""
+    commit = tip
+    while commit in parents:
+        if not parents[commit]:
+            return []
+        commit = parents[commit][0]
+    return [commit]
 
 
 def remote_exclusions(remote: str | None, updates: Sequence[RefUpdate], cwd: str | None = None,
