@@ -386,20 +386,20 @@ WALK_FLAGS: tuple[str, ...] = (
 )
 
 
-def start_walk(tips: Sequence[str], exclude: Sequence[str], pathspecs: Sequence[str], *, cwd: str | None = None,
+def start_walk(tips: Sequence[str], exclude: Sequence[str], *, cwd: str | None = None,
                deadline: Deadline = NO_DEADLINE) -> Running:
     """List every commit reachable from `tips` and not from `exclude`, each with
-    the paths among `pathspecs` it changes; `parse_walk` reads the answer.
+    every path it changes; `parse_walk` reads the answer.
 
     `tips` travel on standard input (a push may move thousands of refs); `exclude`
-    holds rev-list arguments such as `--branches` or commit ids; each pathspec is
-    written with its own magic (`:(literal,icase)claude.md`). `--sparse` keeps
-    the commits that touch none of them in the list: one traversal gives both
-    the count of the commits and their changes at those paths.
+    holds rev-list arguments such as `--branches` or commit ids. No pathspec: git
+    matches a wildcard pathspec (`**/CLAUDE.md`, needed to find agent files at
+    any depth) more slowly than it lists every changed path, and a literal one
+    cannot name a directory it does not know. The listing costs what reading
+    the changed trees costs, once.
     """
-    args = ["log", *WALK_FLAGS, "--sparse", "--stdin", "--not", *exclude, "--", *pathspecs]
-    return Running(args, cwd=cwd, stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline,
-                   magic_pathspecs=True)
+    args = ["log", *WALK_FLAGS, "--stdin", "--not", *exclude, "--"]
+    return Running(args, cwd=cwd, stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline)
 
 
 def parse_walk(out: bytes) -> tuple[list[str], list[RawEntry]]:

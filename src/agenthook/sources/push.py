@@ -13,11 +13,10 @@ Two views of a push are judged:
   the empty tree), so the state a ref ends in is judged whatever route its
   content took.
 
-Listing every path of every commit costs tens of microseconds a commit. A push
-of more than FULL_WALK commits therefore lists per commit only the paths where
-agent files can be, at any depth (glob pathspecs, one traversal), and the files
-that a hook of a pushed tip runs (literal pathspecs, a second one): the cost
-follows the agent-config changes, not the size of the push. A push changing
+Every commit is judged, at any depth of the tree, however many there are:
+one `git log` lists every path each new commit changes (tens of microseconds
+a commit; a wildcard pathspec would cost git more than the whole listing),
+and only the agent files among them are diffed and read. A push changing
 agent files more than MAX_AGENT_CHANGES times is refused (fail closed), not
 passed unread.
 """
@@ -32,7 +31,6 @@ from agenthook.git import NO_DEADLINE, Deadline, RawEntry
 from agenthook.model import FileChange
 from agenthook.targets import Targets
 
-FULL_WALK = 2000
 # Agent-file changes read in one push: each is a patch held in memory. Past it
 # the push is refused and can be pushed in parts (older commits first).
 MAX_AGENT_CHANGES = 50_000
@@ -119,25 +117,6 @@ def tips(updates: Sequence[RefUpdate], cwd: str | None = None,
     return peeled
 
 
-def agent_pathspecs(targets: Targets) -> list[str]:
-    """Case-insensitive glob pathspecs for every place an agent file can be, at
-    any depth: each target pattern, and each directory it names (a symlink or a
-    submodule standing at `.claude` or `.cursor/rules` is itself a finding).
-    Git matches them while it compares the trees of each commit, so a commit
-    pays only for the paths it changes."""
-    specs: dict[str, None] = {}
-    for glob, _ in targets.patterns:
-        glob = glob.lower()
-        specs[":(glob,icase)" + glob] = None
-        anywhere = glob.startswith("**/")
-        parts = glob.removeprefix("**/").split("/")
-        for i in range(1, len(parts)):
-            if "**" in parts[i - 1]:
-                break
-            specs[":(glob,icase)" + ("**/" if anywhere else "") + "/".join(parts[:i])] = None
-    return list(specs)
-
-
 class PushTooLarge(AgenthookError):
     """More agent-file changes than one check reads; refused, never passed unread."""
 
@@ -154,8 +133,7 @@ class Walk:
         wanted = sorted(set(tip_commits))  # none: `git log` would walk from HEAD instead
         self._tips = wanted
         self.commits: list[str] = []
-        self._walk = git.start_walk(wanted, exclude, agent_pathspecs(targets), cwd=cwd,
-                                    deadline=deadline) if wanted else None
+        self._walk = git.start_walk(wanted, exclude, cwd=cwd, deadline=deadline) if wanted else None
 
     def __enter__(self) -> Walk:
         return self
@@ -168,7 +146,7 @@ class Walk:
         return self._walk is not None and self._walk.running()
 
     def listed(self, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> list[RawEntry]:
-        """Wait for the walk: the new commits (in `commits`) and their entries at agent paths."""
+        """Wait for the walk: the new commits (in `commits`) and every path they change."""
         if self._walk is None:
             return []
         self.commits, raw = git.parse_walk(self._walk.result())
@@ -176,28 +154,25 @@ class Walk:
 
     def changes(self, targets: Targets, cwd: str | None = None, deadline: Deadline = NO_DEADLINE,
                 raw: Sequence[RawEntry] | None = None) -> list[FileChange]:
-        """The agent-file changes of the commits; a file that a hook of a pushed tip
-        runs counts as a hook script. Up to FULL_WALK commits, every path of each is
-        listed in a second call; beyond, the walk's listing and the hooked files."""
+        """The agent-file changes of the commits, at any depth and however many
+        commits there are; a file that a hook of a pushed tip runs counts as a
+        hook script. `raw` is the walk's listing, when the caller has read it."""
         from agenthook.sources import gitsource  # noqa: PLC0415 - patch parsing only when there is a push
 
-        raw = list(self.listed(cwd, deadline) if raw is None else raw)
+        listing = self.listed(cwd, deadline) if raw is None else raw
         if not self.commits:
             return []
-        if len(self.commits) <= FULL_WALK:
-            raw = git.commits_raw(self.commits, cwd, deadline)
-        else:
-            if len(raw) > MAX_AGENT_CHANGES:
-                raise PushTooLarge(f"the push changes agent files {len(raw):,} times in {len(self.commits):,} new "
-                                   f"commits, more than one check reads ({MAX_AGENT_CHANGES:,}); push it in parts, "
-                                   "older commits first")
-            scripts = set().union(*gitsource.hooked(self._tips, cwd, deadline).values())
-            if scripts:
-                seen = {(e.commit, e.path) for e in raw}
-                more = git.commits_raw(self.commits, cwd, deadline, [":(literal)" + s for s in sorted(scripts)])
-                raw += [e for e in more if (e.commit, e.path) not in seen]
-        targets = gitsource.hooked_at(targets, raw, self._tips, cwd, deadline)
-        return gitsource.commit_changes(raw, targets, cwd, deadline)
+        # What the tips' hooks run is read first: then each path of the listing
+        # is classified once, and only agent files and hooked files are kept.
+        scripts = set().union(*gitsource.hooked(self._tips, cwd, deadline).values())
+        kept = [e for e in listing if e.path in scripts or gitsource.kind_of_entry(e, targets)]
+        targets = gitsource.hooked_at(targets, kept, self._tips, cwd, deadline)
+        entries = [e for e in kept if gitsource.kind_of_entry(e, targets)]
+        if len(entries) > MAX_AGENT_CHANGES:
+            raise PushTooLarge(f"the push changes agent files {len(entries):,} times in {len(self.commits):,} new "
+                               f"commits, more than one check reads ({MAX_AGENT_CHANGES:,}); push it in parts, "
+                               "older commits first")
+        return gitsource.commit_changes(entries, targets, cwd, deadline)
 
 
 def commit_changes(tip_commits: Sequence[str], exclude: Sequence[str], targets: Targets, cwd: str | None = None,
@@ -234,6 +209,8 @@ def fork_points(tips: Sequence[str], exclude: Sequence[str], cwd: str | None = N
     lists every new commit with its parents, whatever HEAD names; a history that
     took in several of the server's commits (a merge of the current main) is
     measured from the newest of them, a second call, made only for such a tip."""
+    if not git.run(["rev-list", "-n", "1", *exclude, "--"], cwd=cwd, deadline=deadline).strip():
+        return dict.fromkeys(tips)  # a server receiving its first push: every history is new
     out = git.run(["rev-list", "--parents", "--stdin", "--not", *exclude], cwd=cwd,
                   stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline)
     parents: dict[str, list[str]] = {}
