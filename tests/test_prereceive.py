@@ -467,7 +467,9 @@ def test_gitlab_sees_the_refusal_as_a_gl_hook_err_line(local: tuple[Repo, Server
     client, _ = local
     run = push(client, "main", env={"GL_ID": "user-1", "GL_PROTOCOL": "web"})
     assert_rejected(run, "main")
-    assert re.search(r"^remote: GL-HOOK-ERR: agenthook: BLOCKED", run.err, re.MULTILINE), run.err
+    # GitLab shows the line in its web interface: it names the file, the line and the rule.
+    assert re.search(r"^remote: GL-HOOK-ERR: agenthook refused the push: CLAUDE\.md:4 AH\d+ [\w-]+ \(high\)\s*$",
+                     run.err, re.MULTILINE), run.err
 
 
 # -- the command itself, given what git would never send -----------------------

@@ -247,7 +247,15 @@ def _framework_push(targets: Targets) -> list[FileChange]:
 
 
 def _say(*lines: str) -> None:
-    sys.stderr.write("".join(f"agenthook: {line}\n" for line in lines))
+    """Lines for the pusher's terminal, each wrapped as the report is (words never cut)."""
+    import textwrap  # noqa: PLC0415
+
+    from agenthook.report.text import COMPACT_WIDTH  # noqa: PLC0415
+
+    for line in lines:
+        wrapped = textwrap.wrap(f"agenthook: {line}", COMPACT_WIDTH, subsequent_indent="    ",
+                                break_long_words=False, break_on_hyphens=False)
+        sys.stderr.write("".join(f"{part}\n" for part in wrapped))
     sys.stderr.flush()
 
 
@@ -349,7 +357,8 @@ def _same_finding(f: Finding) -> tuple[str, str, str]:
 
 
 def _report(result: Result) -> int:
-    """Findings as `remote:` lines, two per finding; nothing at all for a clean push."""
+    """Findings as `remote:` lines, for a pusher who may never have heard of
+    agenthook: each with where, what, why and the fix; nothing at all for a clean push."""
     from agenthook.outcome import emit  # noqa: PLC0415
     from agenthook.report import text  # noqa: PLC0415
 
@@ -358,13 +367,51 @@ def _report(result: Result) -> int:
     code = emit(result, "text", compact=True, stream="stderr")
     if code == EXIT_OK:
         return code
+    blocking = result.blocking
     if os.environ.get("GL_ID"):
-        sys.stderr.write(f"GL-HOOK-ERR: {text.summary(result)}\n")
-    _say("`agenthook explain RULE` tells why a rule matters and how to fix the change; "
-         "the server's policy decides what is accepted.")
+        first = blocking[0]
+        more = f" (and {len(blocking) - 1} more)" if len(blocking) > 1 else ""
+        sys.stderr.write(f"GL-HOOK-ERR: agenthook refused the push: {text.printable(first.path)}:{first.line} "
+                         f"{first.rule.id} {first.rule.name} ({first.severity.label}){more}\n")
+    for finding, origin, reason in _repository_allowed(blocking):
+        _say(f"{text.printable(finding.path)}:{finding.line} {finding.rule.id} is accepted by the repository's "
+             f"own policy ({origin}: {text.printable(reason, 200)}), but this server ignores repository allow "
+             "entries and disabled rules: only the server's policy decides what it accepts.")
+    _say("this server refuses changes to coding-agent files (CLAUDE.md, AGENTS.md, .claude/settings.json, "
+         ".mcp.json, ...) that could make an agent leak data or run code unasked. Change the lines above as "
+         "each fix says; if a finding is wrong or the change is needed, ask the server's administrator.")
     if result.policy.break_glass:
-        _say('in an emergency: git push -o agenthook.break-glass="reason" (the push is logged)')
+        _say("in an emergency, your administrator can tell you how to push past this check (break-glass; "
+             "every such push is logged).")
     return code
+
+
+_ALLOW_CHECKS = 20  # commits whose repository policy is read to explain a refusal
+
+
+def _repository_allowed(blocking: Sequence[Finding]) -> list[tuple[Finding, str, str]]:
+    """The blocking findings that the repository's own policy (`.agenthook.toml` or
+    pyproject.toml, as committed in the finding's commit) would accept, with the
+    entry's origin and reason: the developer saw them pass locally."""
+    from agenthook import policy as policies, suppress  # noqa: PLC0415
+
+    policies_of: dict[str, Policy | None] = {}
+
+    def of(commit: str) -> Policy | None:
+        if commit not in policies_of and len(policies_of) < _ALLOW_CHECKS:
+            try:
+                policies_of[commit] = policies.of_commit(commit, commit)
+            except AgenthookError:  # a broken repository policy explains nothing
+                policies_of[commit] = None
+        return policies_of.get(commit)
+
+    found = []
+    for finding in blocking:
+        own = of(finding.commit) if finding.commit else None
+        excused = suppress.apply([finding], [], own).suppressed if own is not None else []
+        if excused:
+            found.append((finding, excused[0].origin, excused[0].reason))
+    return found
 
 
 def _describe(exc: BaseException) -> str:
