@@ -266,9 +266,10 @@ def test_a_push_with_more_agent_changes_than_one_check_reads_is_refused(
     bare = bare_with_hook(tmp_path / "big.git")
     hook = bare / "hooks" / "pre-receive"
     # The hook's own interpreter, with the bound lowered for this repository only.
-    text = hook.read_text().replace("from agenthook.hookcli import main;",
-                                    "from agenthook.sources import push; push.MAX_AGENT_CHANGES = 100; "
-                                    "from agenthook.hookcli import main;")
+    text = hook.read_text().replace("    from agenthook.hookcli import main\n",
+                                    "    from agenthook.sources import push; push.MAX_AGENT_CHANGES = 100\n"
+                                    "    from agenthook.hookcli import main\n")
+    assert "MAX_AGENT_CHANGES = 100" in text
     hook.write_text(text)
     commits = [{f"src/f{i % 50}.txt": f"{i}\n", "CLAUDE.md": START + f"- step {i}\n"} for i in range(2100)]
     _fast_import(repo, commits)

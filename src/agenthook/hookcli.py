@@ -455,12 +455,13 @@ def _break_glass(reason: str, updates: Sequence[RefUpdate]) -> int:
 # -- install ------------------------------------------------------------------
 
 
-def install(server: str | None, config: str | None, force: bool) -> int:
+def install(server: str | None, config: str | None, force: bool, shared_hooks: bool = False) -> int:
     from agenthook import install as installer  # noqa: PLC0415
 
-    if config is not None and server is None:
-        raise AgenthookError("--config is for the server hook: agenthook install --server REPO --config FILE")
-    written = installer.server_hook(server, config, force) if server else installer.client_hooks(force)
+    if (config is not None or shared_hooks) and server is None:
+        raise AgenthookError("--config and --shared-hooks are for the server hook: "
+                             "agenthook install --server REPO [--config FILE] [--shared-hooks]")
+    written = installer.server_hook(server, config, force, shared_hooks) if server else installer.client_hooks(force)
     for path in written:
         sys.stdout.write(f"agenthook: installed {path}\n")
     return EXIT_OK
@@ -505,10 +506,13 @@ def register(group: click.Group) -> None:
     @click.option("--server", "server", metavar="BARE_REPO", type=click.Path(file_okay=False),
                   help="Install the pre-receive hook into this server repository instead.")
     @click.option("--config", type=click.Path(dir_okay=False), help="Server policy file the server hook uses.")
-    @click.option("--force", is_flag=True, help="Replace a hook agenthook did not write (kept as a backup).")
-    def install_command(server: str | None, config: str | None, force: bool) -> None:
+    @click.option("--force", is_flag=True, help="Replace a client hook agenthook did not write (kept as a backup); "
+                  "a server's pre-receive hook is always chained, never replaced.")
+    @click.option("--shared-hooks", is_flag=True, help="With --server: install into a core.hooksPath that the system "
+                  "or global git configuration shares between repositories.")
+    def install_command(server: str | None, config: str | None, force: bool, shared_hooks: bool) -> None:
         """Write git hooks: pre-commit and pre-push here, or pre-receive with --server."""
-        raise SystemExit(install(server, config, force))
+        raise SystemExit(install(server, config, force, shared_hooks))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
