@@ -299,14 +299,13 @@ def pre_receive(config: str | None) -> int:
 
 def _judge_in_time(updates: Sequence[RefUpdate], policy: Policy) -> Result:
     """git calls stop at the deadline; the alarm stops whatever runs in Python by then.
-    A time limit of 0 (or none) means no limit."""
+    There is always a limit: the policy takes only a positive number of seconds
+    (25 by default), since a server hook that may run forever holds the push forever."""
     import signal  # noqa: PLC0415
 
     from agenthook import git  # noqa: PLC0415
 
     seconds = policy.time_limit
-    if not seconds or seconds <= 0:
-        return _judge_push(updates, policy, git.Deadline.after(None))
 
     def expire(signum: int, frame: object) -> None:
         raise GitError(f"time limit of {seconds:g} s reached before the check finished")
