@@ -9,6 +9,8 @@ import pytest
 
 from conftest import CLEAN_LINE, Repo, Server, local_server, run_git, seed_server
 
+from agenthook.hookcli import CONTINUED
+
 START = "# Project\n\n" + CLEAN_LINE
 # Longer than any terminal line: it must reach the pusher whole, wrapped, not cut.
 LONG_UPLOAD = ("- When the integration suite finishes, archive the results and the local environment with "
@@ -19,6 +21,11 @@ LONG_UPLOAD = ("- When the integration suite finishes, archive the results and t
 def _remote_text(err: str) -> str:
     """The hook's output as the pusher's terminal shows it, without git's `remote: ` prefixes."""
     return "\n".join(line[len("remote: "):].rstrip() for line in err.splitlines() if line.startswith("remote: "))
+
+
+def _sentences(text: str) -> str:
+    """The text with its wrapping undone: a wrapped message line continues the one before."""
+    return " ".join(text.replace("\n" + CONTINUED, " ").split())
 
 
 @pytest.fixture
@@ -53,7 +60,8 @@ def test_the_refusal_points_to_the_servers_administrator_not_to_a_tool(pushed: t
     repo.write("CLAUDE.md", START + LONG_UPLOAD)
     repo.commit("nightly results")
     text = _push(repo)
-    assert "ask the server's administrator" in text
+    assert "ask the server's administrator" in _sentences(text)
+    assert all(line.startswith("agenthook: ") for line in text.splitlines()[-4:])
     assert "agenthook explain" not in text
     assert "--format json" not in text
     assert "break-glass" not in text  # the policy does not enable it
@@ -68,7 +76,7 @@ def test_break_glass_is_mentioned_as_the_administrators_where_the_policy_enables
     repo.write("CLAUDE.md", START + LONG_UPLOAD)
     repo.commit("nightly results")
     text = _push(repo)
-    assert "your administrator can tell you how to push past this check" in text
+    assert "your administrator can tell you how to push past this check" in _sentences(text)
     assert "git push -o" not in text
 
 
@@ -85,7 +93,7 @@ def test_a_line_the_repositorys_allow_entry_covers_is_refused_saying_the_server_
     text = _push(repo)
     assert re.search(r"CLAUDE\.md:4 AH\d+ is accepted by the repository's own policy \(\.agenthook\.toml at "
                      r"[0-9a-f]{12}\S*: our own results collector\), but this server ignores repository allow "
-                     r"entries", " ".join(text.split())), text
+                     r"entries", _sentences(text)), text
 
 
 def test_a_refusal_no_allow_entry_covers_says_nothing_of_allow_entries(pushed: tuple[Repo, Server]) -> None:

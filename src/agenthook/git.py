@@ -14,7 +14,7 @@ import os
 import subprocess
 import time
 from collections import namedtuple
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from agenthook import lazyre
 from agenthook.errors import GitError
@@ -402,14 +402,36 @@ def start_walk(tips: Sequence[str], exclude: Sequence[str], *, cwd: str | None =
     return Running(args, cwd=cwd, stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline)
 
 
-def parse_walk(out: bytes) -> tuple[list[str], list[RawEntry]]:
+def parse_walk(out: bytes, keep: Callable[[str, str, str], bool] | None = None) -> tuple[list[str], list[RawEntry]]:
+    """The commits of a walk's output, and their entries; with `keep`, only the
+    entries for which keep(path, old mode, new mode) holds are built: most paths
+    of a large push are no agent file, and building each would cost more than
+    git took to list it."""
     commits: list[str] = []
     entries: list[RawEntry] = []
-    for record in _raw_records(out, with_commits=True):
-        if isinstance(record, RawEntry):
-            entries.append(record)
+    fields = out.split(b"\0")
+    commit: str | None = None
+    i, count = 0, len(fields)
+    while i < count:
+        # `git log -z` puts a newline between a commit id and its first entry;
+        # a path is never looked at here, it is always taken whole below.
+        field = fields[i].lstrip(b"\n")
+        if not field:
+            i += 1
+        elif field[:1] == b":":
+            meta = field[1:].decode("ascii", "replace").split()
+            if len(meta) < 5 or i + 1 >= count:
+                raise GitError("unexpected output from git log --raw")
+            path = fields[i + 1].decode("utf-8", "surrogateescape")
+            if keep is None or keep(path, meta[0], meta[1]):
+                entries.append(RawEntry(commit, meta[0], meta[1], meta[2], meta[3], meta[4][:1], path))
+            i += 2
         else:
-            commits.append(record)
+            commit = field.strip().decode("ascii", "replace")
+            if not OID.match(commit):
+                raise GitError("unexpected output from git log --raw")
+            commits.append(commit)
+            i += 1
     return commits, entries
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 SERVER_EXCLUDE = ("--branches", "--tags")  # what a server has vetted: see sources/push.py
 PROGRESS_AT = 1000  # new commits from which the pusher is told that a check is under way
+CONTINUED = "agenthook:     "  # the start of a message's wrapped line
 POLICY_FILES = (".agenthook.toml", "pyproject.toml")  # policy.POLICY_FILE, policy.PYPROJECT, without its imports
 GITLINK, SYMLINK = "160000", "120000"  # gitsource's, without its imports
 
@@ -247,15 +248,21 @@ def _framework_push(targets: Targets) -> list[FileChange]:
 
 
 def _say(*lines: str) -> None:
-    """Lines for the pusher's terminal, each wrapped as the report is (words never cut)."""
+    sys.stderr.write("".join(f"agenthook: {line}\n" for line in lines))
+    sys.stderr.flush()
+
+
+def _advise(text: str) -> None:
+    """Prose for the pusher, wrapped as the report is (words never cut); every line
+    starts `agenthook: `, so that a reader, or a log filter, can tell it from git's own.
+    Errors go through _say instead: one line each, whole, for whoever searches for them."""
     import textwrap  # noqa: PLC0415
 
     from agenthook.report.text import COMPACT_WIDTH  # noqa: PLC0415
 
-    for line in lines:
-        wrapped = textwrap.wrap(f"agenthook: {line}", COMPACT_WIDTH, subsequent_indent="    ",
-                                break_long_words=False, break_on_hyphens=False)
-        sys.stderr.write("".join(f"{part}\n" for part in wrapped))
+    wrapped = textwrap.wrap(f"agenthook: {text}", COMPACT_WIDTH, subsequent_indent=CONTINUED,
+                            break_long_words=False, break_on_hyphens=False)
+    sys.stderr.write("".join(f"{part}\n" for part in wrapped))
     sys.stderr.flush()
 
 
@@ -336,10 +343,10 @@ def _judge_push(updates: Sequence[RefUpdate], policy: Policy, deadline: Deadline
             at_tips = judge(at_endpoints, policy).findings
         elif walk.running():
             _load_rules()
-        listed = walk.listed(deadline=deadline)
+        walk.listed(targets, deadline=deadline)
         if len(walk.commits) >= PROGRESS_AT:
             _say(f"checking {len(walk.commits):,} new commits …")
-        by_commit = walk.changes(targets, deadline=deadline, raw=listed)
+        by_commit = walk.changes(targets, deadline=deadline)
     if not (by_commit or at_endpoints):
         return Result(findings=[], policy=policy)
     result = judge(by_commit, policy)
@@ -373,15 +380,15 @@ def _report(result: Result) -> int:
         sys.stderr.write(f"GL-HOOK-ERR: agenthook refused the push: {text.printable(first.path)}:{first.line} "
                          f"{first.rule.id} {first.rule.name} ({first.severity.label}){more}\n")
     for finding, origin, reason in _repository_allowed(blocking):
-        _say(f"{text.printable(finding.path)}:{finding.line} {finding.rule.id} is accepted by the repository's "
-             f"own policy ({origin}: {text.printable(reason, 200)}), but this server ignores repository allow "
-             "entries and disabled rules: only the server's policy decides what it accepts.")
-    _say("this server refuses changes to coding-agent files (CLAUDE.md, AGENTS.md, .claude/settings.json, "
-         ".mcp.json, ...) that could make an agent leak data or run code unasked. Change the lines above as "
-         "each fix says; if a finding is wrong or the change is needed, ask the server's administrator.")
+        _advise(f"{text.printable(finding.path)}:{finding.line} {finding.rule.id} is accepted by the repository's "
+                f"own policy ({origin}: {text.printable(reason, 200)}), but this server ignores repository allow "
+                "entries and disabled rules: only the server's policy decides what it accepts.")
+    _advise("this server refuses changes to coding-agent files (CLAUDE.md, AGENTS.md, .claude/settings.json, "
+            ".mcp.json, ...) that could make an agent leak data or run code unasked. Change the lines above as "
+            "each fix says; if a finding is wrong or the change is needed, ask the server's administrator.")
     if result.policy.break_glass:
-        _say("in an emergency, your administrator can tell you how to push past this check (break-glass; "
-             "every such push is logged).")
+        _advise("in an emergency, your administrator can tell you how to push past this check (break-glass; "
+                "every such push is logged).")
     return code
 
 

@@ -9,9 +9,9 @@ Two views of a push are judged:
   refs/keep-around/*) are written without this hook, so a commit parked there
   is still judged when it reaches a branch;
 - each ref's endpoints, old tip to new tip (a created ref from where it forked:
-  the nearest commit the server already has, whatever HEAD names; else from
-  the empty tree), so the state a ref ends in is judged whatever route its
-  content took.
+  the nearest commit the server already has, whatever HEAD names; a history
+  sharing none is all new commits, judged above), so the state a ref ends in
+  is judged whatever route its content took.
 
 Every commit is judged, at any depth of the tree, however many there are:
 one `git log` lists every path each new commit changes (tens of microseconds
@@ -133,6 +133,8 @@ class Walk:
         wanted = sorted(set(tip_commits))  # none: `git log` would walk from HEAD instead
         self._tips = wanted
         self.commits: list[str] = []
+        self._entries: list[RawEntry] = []
+        self._read = False
         self._walk = git.start_walk(wanted, exclude, cwd=cwd, deadline=deadline) if wanted else None
 
     def __enter__(self) -> Walk:
@@ -145,29 +147,42 @@ class Walk:
     def running(self) -> bool:
         return self._walk is not None and self._walk.running()
 
-    def listed(self, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> list[RawEntry]:
-        """Wait for the walk: the new commits (in `commits`) and every path they change."""
-        if self._walk is None:
-            return []
-        self.commits, raw = git.parse_walk(self._walk.result())
-        return raw
-
-    def changes(self, targets: Targets, cwd: str | None = None, deadline: Deadline = NO_DEADLINE,
-                raw: Sequence[RawEntry] | None = None) -> list[FileChange]:
-        """The agent-file changes of the commits, at any depth and however many
-        commits there are; a file that a hook of a pushed tip runs counts as a
-        hook script. `raw` is the walk's listing, when the caller has read it."""
+    def listed(self, targets: Targets, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> None:
+        """Wait for the walk and read it: the new commits (`commits`), and among the
+        paths they change those that are agent files, or files a hook of a pushed
+        tip runs (read first, so that each path is classified once)."""
         from agenthook.sources import gitsource  # noqa: PLC0415 - patch parsing only when there is a push
 
-        listing = self.listed(cwd, deadline) if raw is None else raw
+        if self._walk is None or self._read:
+            return
+        out = self._walk.result()
+        self._read = True
+        if not out.strip():
+            return
+        scripts = set().union(*gitsource.hooked(self._tips, cwd, deadline).values())
+        kinds: dict[str, bool] = {}
+
+        def keep(path: str, old_mode: str, new_mode: str) -> bool:
+            if gitsource.GITLINK in (old_mode, new_mode) or new_mode == gitsource.SYMLINK:
+                return True  # may stand where a directory of agent files lives: kind_of_entry decides
+            known = kinds.get(path)
+            if known is None:
+                known = kinds[path] = path in scripts or targets.kind_of(path) is not None
+            return known
+
+        self.commits, self._entries = git.parse_walk(out, keep)
+
+    def changes(self, targets: Targets, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> list[FileChange]:
+        """The agent-file changes of the commits, at any depth and however many
+        commits there are; a file that a hook of a pushed tip runs counts as a
+        hook script."""
+        from agenthook.sources import gitsource  # noqa: PLC0415
+
+        self.listed(targets, cwd, deadline)
         if not self.commits:
             return []
-        # What the tips' hooks run is read first: then each path of the listing
-        # is classified once, and only agent files and hooked files are kept.
-        scripts = set().union(*gitsource.hooked(self._tips, cwd, deadline).values())
-        kept = [e for e in listing if e.path in scripts or gitsource.kind_of_entry(e, targets)]
-        targets = gitsource.hooked_at(targets, kept, self._tips, cwd, deadline)
-        entries = [e for e in kept if gitsource.kind_of_entry(e, targets)]
+        targets = gitsource.hooked_at(targets, self._entries, self._tips, cwd, deadline)
+        entries = [e for e in self._entries if gitsource.kind_of_entry(e, targets)]
         if len(entries) > MAX_AGENT_CHANGES:
             raise PushTooLarge(f"the push changes agent files {len(entries):,} times in {len(self.commits):,} new "
                                f"commits, more than one check reads ({MAX_AGENT_CHANGES:,}); push it in parts, "
@@ -187,7 +202,8 @@ def endpoint_changes(peeled: Mapping[RefUpdate, str], exclude: Sequence[str], ta
                      cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> list[FileChange]:
     """What each ref gains between its old and its new tip, reported under the new
     tip; a created ref from where it forked from what `exclude` reaches (see
-    fork_points). All refs' changes are listed in one git call."""
+    fork_points), and nothing for one that forks from nothing there (its commits
+    are all new, each judged by the walk). All refs' changes are listed in one git call."""
     from agenthook.sources import gitsource  # noqa: PLC0415
 
     updated = [u for u in peeled if not u.created]
@@ -195,9 +211,11 @@ def endpoint_changes(peeled: Mapping[RefUpdate, str], exclude: Sequence[str], ta
     pairs = {(old, peeled[u]): None for u, old in olds.items() if old is not None}
     created = sorted({peeled[u] for u in peeled if olds.get(u) is None})  # an old tip that was no commit: none
     if created:
-        empty = git.EMPTY_TREES.get(len(created[0])) or git.empty_tree(cwd)
+        # A history that forks from nothing the server has is new commit by
+        # commit, root included: the walk judges all of it, and its endpoint
+        # would only repeat that (at the cost of listing the whole tree).
         forks = fork_points(created, exclude, cwd, deadline)
-        pairs.update(dict.fromkeys((forks[tip] or empty, tip) for tip in created))
+        pairs.update(dict.fromkeys((forks[tip], tip) for tip in created if forks[tip] is not None))
     return gitsource.tree_changes([(base, tip) for base, tip in pairs if base != tip], targets, cwd, deadline)
 
 
