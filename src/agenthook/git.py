@@ -271,16 +271,14 @@ def staged_patch(base: str, paths: Iterable[str], cwd: str | None = None) -> byt
     return run(["diff-index", "--cached", "-p", *DIFF_FLAGS, base, "--", *paths], cwd=cwd)
 
 
-def commits_raw(commits: Sequence[str], cwd: str | None = None, deadline: Deadline = NO_DEADLINE,
-                pathspecs: Sequence[str] = ()) -> list[RawEntry]:
-    """Every path each commit changes against its first parent (merges included);
-    only those among `pathspecs` (each with its own magic) when given."""
+def commits_raw(commits: Sequence[str], cwd: str | None = None,
+                deadline: Deadline = NO_DEADLINE) -> list[RawEntry]:
+    """Every path each commit changes against its first parent (merges included)."""
     if not commits:
         return []
     out = run(["diff-tree", "--stdin", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", "--root",
-               "--diff-merges=first-parent", "--ignore-submodules=none", *(["--", *pathspecs] if pathspecs else [])],
-              cwd=cwd, stdin="\n".join(commits).encode() + b"\n", deadline=deadline,
-              magic_pathspecs=bool(pathspecs))
+               "--diff-merges=first-parent", "--ignore-submodules=none"], cwd=cwd,
+              stdin="\n".join(commits).encode() + b"\n", deadline=deadline)
     return parse_raw(out, with_commits=True)
 
 
@@ -552,9 +550,3 @@ def reachable(tips: Sequence[str], exclude: Sequence[str], cwd: str | None = Non
     out = run(["rev-list", "--stdin", "--not", *exclude], cwd=cwd,
               stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline)
     return out.decode("ascii", "replace").split()
-
-
-def symbolic_head(cwd: str | None = None) -> str | None:
-    """The branch HEAD names (`refs/heads/main`), even before it has a commit."""
-    out = run(["symbolic-ref", "--quiet", "HEAD"], cwd=cwd, ok_codes=(0, 1))
-    return out.decode("utf-8", "surrogateescape").strip() or None

@@ -236,11 +236,12 @@ def fork_points(tips: Sequence[str], exclude: Sequence[str], cwd: str | None = N
         commit, *rest = line.split()
         parents[commit] = rest
     forks: dict[str, str | None] = {}
+    boundaries = _boundaries(tips, parents)
     for tip in tips:
         if tip not in parents:
             forks[tip] = tip
             continue
-        bounds = _boundary(tip, parents)
+        bounds = sorted(boundaries[tip])
         if len(bounds) > 1:
             newest = git.run(["merge-base", "--independent", *bounds], cwd=cwd, deadline=deadline).split()
             bounds = [b.decode() for b in newest] if len(newest) == 1 else _first_parent_boundary(tip, parents)
@@ -248,17 +249,29 @@ def fork_points(tips: Sequence[str], exclude: Sequence[str], cwd: str | None = N
     return forks
 
 
-def _boundary(tip: str, parents: Mapping[str, list[str]]) -> list[str]:
-    """The parents of `tip`'s new commits that are not new themselves, in the order met."""
-    seen, found, stack = {tip}, {}, [tip]
-    while stack:
-        for parent in parents[stack.pop()]:
-            if parent not in parents:
-                found[parent] = None
-            elif parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    return list(found)
+def _boundaries(tips: Sequence[str], parents: Mapping[str, list[str]]) -> dict[str, frozenset[str]]:
+    """For each new commit reachable from `tips`, the server's commits its new
+    history grew from (parents that are not new). Each commit is visited once,
+    however many tips share it: a push of many branches over one long new
+    history costs that history once."""
+    found: dict[str, frozenset[str]] = {}
+    for tip in tips:
+        stack = [tip] if tip in parents else []
+        while stack:
+            commit = stack[-1]
+            if commit in found:
+                stack.pop()
+                continue
+            pending = [p for p in parents[commit] if p in parents and p not in found]
+            if pending:
+                stack += pending
+                continue
+            stack.pop()
+            grown: set[str] = set()
+            for parent in parents[commit]:
+                grown |= found[parent] if parent in parents else {parent}
+            found[commit] = frozenset(grown)
+    return found
 
 
 def _first_parent_boundary(tip: str, parents: Mapping[str, list[str]]) -> list[str]:
