@@ -42,6 +42,7 @@ def test_an_existing_pre_receive_hook_keeps_running_and_both_must_pass(tmp_path:
     own.chmod(0o755)
     run = agenthook("install", "--server", str(bare))
     assert run.code == 0, run.err
+    assert f"runs first, from {bare / 'hooks' / install.CHAINED}" in run.out
     assert (bare / "hooks" / install.CHAINED).read_text() == OWN_HOOK
     client = repo
     start = seed_server(client, Server(bare, str(bare)), {"CLAUDE.md": START})

@@ -470,6 +470,10 @@ def install(server: str | None, config: str | None, force: bool, shared_hooks: b
     written = installer.server_hook(server, config, force, shared_hooks) if server else installer.client_hooks(force)
     for path in written:
         sys.stdout.write(f"agenthook: installed {path}\n")
+        before = os.path.join(os.path.dirname(path), installer.CHAINED)
+        if server and os.path.lexists(before):
+            sys.stdout.write(f"agenthook: the pre-receive hook that was there runs first, from {before}; "
+                             "a push must pass both\n")
     return EXIT_OK
 
 

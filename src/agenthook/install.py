@@ -201,7 +201,7 @@ def server_hook(repository: str, config: str | None = None, force: bool = False,
                                  "nothing was installed. Merge the two by hand, then run the install again.")
         os.replace(path, before)
     _write(path, server_script(command, chained=os.path.lexists(before)))
-    return [path, before] if os.path.lexists(before) else [path]
+    return [path]
 
 
 def _server_hooks_dir(repository: str, shared: bool) -> str:
