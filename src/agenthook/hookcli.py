@@ -516,8 +516,8 @@ def register(group: click.Group) -> None:
     @click.option("--server", "server", metavar="BARE_REPO", type=click.Path(file_okay=False),
                   help="Install the pre-receive hook into this server repository instead.")
     @click.option("--config", type=click.Path(dir_okay=False), help="Server policy file the server hook uses.")
-    @click.option("--force", is_flag=True, help="Replace a client hook agenthook did not write (kept as a backup); "
-                  "a server's pre-receive hook is always chained, never replaced.")
+    @click.option("--force", is_flag=True, help="Replace a hook agenthook did not write (kept as a backup); "
+                  "a server's hooks/pre-receive is chained instead, never replaced.")
     @click.option("--shared-hooks", is_flag=True, help="With --server: install into a core.hooksPath that the system "
                   "or global git configuration shares between repositories.")
     def install_command(server: str | None, config: str | None, force: bool, shared_hooks: bool) -> None:

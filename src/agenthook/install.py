@@ -170,9 +170,9 @@ def client_hooks(force: bool = False) -> list[str]:
 def server_hook(repository: str, config: str | None = None, force: bool = False,
                 shared_hooks: bool = False) -> list[str]:
     """Write the pre-receive hook of a (bare) server repository; see the module's
-    docstring. `force` is accepted for the client hooks' sake: a foreign
-    pre-receive hook is chained, never replaced."""
-    del force
+    docstring. A foreign `hooks/pre-receive` is chained, never replaced; `force`
+    only lets a foreign `pre-receive.d/agenthook` (a copy of the ready-made
+    script, most likely) be replaced by the hook install writes."""
     if not os.path.isdir(repository):
         raise AgenthookError(f"{repository} is not a directory")
     command = "pre-receive"
@@ -188,7 +188,7 @@ def server_hook(repository: str, config: str | None = None, force: bool = False,
     chained_dir = os.path.join(hooks, "pre-receive.d")
     if os.path.isdir(chained_dir):
         path = os.path.join(chained_dir, "agenthook")
-        _refuse_foreign([path], False)
+        _refuse_foreign([path], force)
         _write(path, server_script(command, chained=False))
         return [path]
     path = os.path.join(hooks, "pre-receive")
