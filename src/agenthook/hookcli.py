@@ -374,11 +374,13 @@ def _report(result: Result) -> int:
     if code == EXIT_OK:
         return code
     blocking = result.blocking
-    if os.environ.get("GL_ID"):
+    if os.environ.get("GL_ID") and blocking:
         first = blocking[0]
         more = f" (and {len(blocking) - 1} more)" if len(blocking) > 1 else ""
         sys.stderr.write(f"GL-HOOK-ERR: agenthook refused the push: {text.printable(first.path)}:{first.line} "
                          f"{first.rule.id} {first.rule.name} ({first.severity.label}){more}\n")
+    elif os.environ.get("GL_ID"):
+        sys.stderr.write(f"GL-HOOK-ERR: {text.summary(result)}\n")
     for finding, origin, reason in _repository_allowed(blocking):
         _advise(f"{text.printable(finding.path)}:{finding.line} {finding.rule.id} is accepted by the repository's "
                 f"own policy ({origin}: {text.printable(reason, 200)}), but this server ignores repository allow "
