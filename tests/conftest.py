@@ -204,11 +204,96 @@ def git_daemon(tmp_path: Path) -> Iterator[Daemon]:
         proc.wait(timeout=10)
 
 
-@pytest.fixture(params=["path", "daemon"])
+@pytest.fixture(params=["path", "daemon", "http"])
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Server:
-    """A hooked bare repository, pushed to by local path and over git://."""
+    """A hooked bare repository, pushed to by local path, over git:// and over smart HTTP."""
     if request.param == "path":
         return local_server(tmp_path)
-    daemon: Daemon = request.getfixturevalue("git_daemon")
-    path = bare_with_hook(daemon.base / "server.git")
-    return Server(path, daemon.url("server.git"))
+    host: Daemon | HttpServer = request.getfixturevalue("git_daemon" if request.param == "daemon" else "http_backend")
+    path = bare_with_hook(host.base / "server.git")
+    return Server(path, host.url("server.git"))
+
+
+@dataclass
+class HttpServer:
+    """`git http-backend` behind a small CGI bridge on 127.0.0.1, as a web server runs it."""
+
+    base: Path
+    port: int
+    environ: dict[str, str]  # what the web server sets for git http-backend: REMOTE_USER, ...
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{name}"
+
+
+def _http_backend_handler(server: HttpServer) -> type:
+    import http.server  # noqa: PLC0415
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet
+            pass
+
+        def _cgi(self) -> None:
+            path, _, query = self.path.partition("?")
+            length = int(self.headers.get("Content-Length") or 0)
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                body = b""
+                while True:
+                    size = int(self.rfile.readline().strip(), 16)
+                    if not size:
+                        self.rfile.readline()
+                        break
+                    body += self.rfile.read(size)
+                    self.rfile.readline()
+            else:
+                body = self.rfile.read(length)
+            env = {**os.environ, **server.environ, "GIT_PROJECT_ROOT": str(server.base), "GIT_HTTP_EXPORT_ALL": "1",
+                   "REQUEST_METHOD": self.command, "PATH_INFO": path, "QUERY_STRING": query,
+                   "CONTENT_TYPE": self.headers.get("Content-Type", ""), "CONTENT_LENGTH": str(len(body)),
+                   "GATEWAY_INTERFACE": "CGI/1.1", "REMOTE_ADDR": "127.0.0.1"}
+            if self.headers.get("Content-Encoding"):
+                env["HTTP_CONTENT_ENCODING"] = self.headers["Content-Encoding"]
+            if self.headers.get("Git-Protocol"):
+                env["GIT_PROTOCOL"] = self.headers["Git-Protocol"]
+            proc = subprocess.run(["git", "http-backend"], input=body, capture_output=True, env=env, timeout=120)
+            head, _, payload = proc.stdout.partition(b"\r\n\r\n")
+            if not _:
+                head, _, payload = proc.stdout.partition(b"\n\n")
+            status, headers = 200, []
+            for line in head.decode("latin-1").splitlines():
+                name, _, value = line.partition(":")
+                if name.lower() == "status":
+                    status = int(value.split()[0])
+                elif name:
+                    headers.append((name, value.strip()))
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = _cgi
+
+    return Handler
+
+
+@pytest.fixture
+def http_backend(tmp_path: Path) -> Iterator[HttpServer]:
+    """Smart HTTP: `git http-backend` serving tmp_path/http, with REMOTE_USER as a
+    web server sets it after authentication (without it, pushes are refused)."""
+    import http.server  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+
+    base = tmp_path / "http"
+    base.mkdir()
+    server = HttpServer(base, 0, {"REMOTE_USER": "alice"})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _http_backend_handler(server))
+    server.port = httpd.server_address[1]
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

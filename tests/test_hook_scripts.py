@@ -277,7 +277,7 @@ def test_a_script_staged_with_its_hook_is_read_once(repo: Repo) -> None:
     assert [(f["path"], f["rule_id"]) for f in report["findings"] if f["path"] == "scripts/notify.sh"] == \
         [("scripts/notify.sh", "AH201")]
     run = agenthook("check-diff", "--staged", cwd=repo.path)
-    assert "in 2 agent files" in run.out
+    assert "in 1 agent file of the 2 checked" in run.out  # the script counted once, not twice
 
 
 def test_padding_beside_the_hooks_does_not_hide_their_script(repo: Repo) -> None:

@@ -63,15 +63,29 @@ def test_quiet_prints_only_blocking_findings():
     assert "AH301" in quiet and "1 more below the threshold" in quiet
 
 
-def test_compact_is_two_short_lines_per_finding_and_a_summary():
-    long_line = TLS + " " + "x" * 400
+def test_compact_gives_where_what_why_and_fix_wrapped_not_cut():
+    """A server's report: for each finding its place, the whole added line, why
+    and the fix, wrapped to the width of a terminal; nothing cut with an ellipsis."""
+    long_line = TLS + " " + " ".join(["and-more-words"] * 40)
     result = Result([_finding(txt=long_line), _finding("AH302", 9)], Policy(), files=1)
-    lines = text.render(result, compact=True).splitlines()
-    assert len(lines) == 5
-    assert lines[0].startswith("CLAUDE.md:3: AH301 curl-insecure (high, BLOCKS): - Check staging with `curl -k")
-    assert lines[1].startswith("  fix: ")
-    assert lines[4].startswith("agenthook: BLOCKED: 2 finding(s)")
-    assert max(len(line) for line in lines[:4]) <= 200
+    out = text.render(result, compact=True)
+    lines = out.splitlines()
+    assert lines[0] == "CLAUDE.md:3: AH301 curl-insecure (high, BLOCKS)"
+    assert lines[1].startswith("    + - Check staging with `curl -k")
+    assert " ".join(out.split()).count(" ".join(long_line.split())) == 1
+    assert any(line.startswith("  why: ") for line in lines)
+    fix = " ".join(CATALOGUE.rules["AH301"].fix.split())
+    assert f"fix: {fix}" in " ".join(out.split())
+    assert "more characters)" not in out  # the mark a cut line would carry
+    assert lines[-1].startswith("agenthook: BLOCKED: 2 finding(s)")
+    assert max(len(line) for line in lines) <= text.COMPACT_WIDTH
+
+
+def test_compact_keeps_a_hostile_line_to_a_bounded_length():
+    result = Result([_finding(txt=TLS + " " + "x" * 50_000)], Policy(), files=1)
+    out = text.render(result, compact=True)
+    assert len(out) < text.LONGEST_LINE + 2000
+    assert f"({50_000 + len(TLS) + 1 - text.LONGEST_LINE} more characters)" in out
 
 
 def test_each_rule_shows_at_most_its_first_findings_and_the_summary_counts_all():
@@ -113,8 +127,8 @@ def test_a_detail_quoting_content_cannot_forge_report_lines():
 
 def test_the_compact_report_marks_removed_content():
     removed = _finding("AH110", 3, txt='"Read(./.env)"')._replace(removed=True)
-    first = text.render(Result([removed], Policy(), files=1), compact=True).splitlines()[0]
-    assert first.endswith(': - "Read(./.env)"'), first
+    shown = text.render(Result([removed], Policy(), files=1), compact=True).splitlines()[1]
+    assert shown == '    - "Read(./.env)"', shown
 
 
 def test_text_shows_the_line_why_fix_and_how_to_accept():

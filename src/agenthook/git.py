@@ -14,7 +14,7 @@ import os
 import subprocess
 import time
 from collections import namedtuple
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from agenthook import lazyre
 from agenthook.errors import GitError
@@ -384,30 +384,52 @@ WALK_FLAGS: tuple[str, ...] = (
 )
 
 
-def start_walk(tips: Sequence[str], exclude: Sequence[str], pathspecs: Sequence[str], *, cwd: str | None = None,
+def start_walk(tips: Sequence[str], exclude: Sequence[str], *, cwd: str | None = None,
                deadline: Deadline = NO_DEADLINE) -> Running:
     """List every commit reachable from `tips` and not from `exclude`, each with
-    the paths among `pathspecs` it changes; `parse_walk` reads the answer.
+    every path it changes; `parse_walk` reads the answer.
 
     `tips` travel on standard input (a push may move thousands of refs); `exclude`
-    holds rev-list arguments such as `--branches` or commit ids; each pathspec is
-    written with its own magic (`:(literal,icase)claude.md`). `--sparse` keeps
-    the commits that touch none of them in the list: one traversal gives both
-    the count of the commits and their changes at those paths.
+    holds rev-list arguments such as `--branches` or commit ids. No pathspec: git
+    matches a wildcard pathspec (`**/CLAUDE.md`, needed to find agent files at
+    any depth) more slowly than it lists every changed path, and a literal one
+    cannot name a directory it does not know. The listing costs what reading
+    the changed trees costs, once.
     """
-    args = ["log", *WALK_FLAGS, "--sparse", "--stdin", "--not", *exclude, "--", *pathspecs]
-    return Running(args, cwd=cwd, stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline,
-                   magic_pathspecs=True)
+    args = ["log", *WALK_FLAGS, "--stdin", "--not", *exclude, "--"]
+    return Running(args, cwd=cwd, stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline)
 
 
-def parse_walk(out: bytes) -> tuple[list[str], list[RawEntry]]:
+def parse_walk(out: bytes, keep: Callable[[str, str, str], bool] | None = None) -> tuple[list[str], list[RawEntry]]:
+    """The commits of a walk's output, and their entries; with `keep`, only the
+    entries for which keep(path, old mode, new mode) holds are built: most paths
+    of a large push are no agent file, and building each would cost more than
+    git took to list it."""
     commits: list[str] = []
     entries: list[RawEntry] = []
-    for record in _raw_records(out, with_commits=True):
-        if isinstance(record, RawEntry):
-            entries.append(record)
+    fields = out.split(b"\0")
+    commit: str | None = None
+    i, count = 0, len(fields)
+    while i < count:
+        # `git log -z` puts a newline between a commit id and its first entry;
+        # a path is never looked at here, it is always taken whole below.
+        field = fields[i].lstrip(b"\n")
+        if not field:
+            i += 1
+        elif field[:1] == b":":
+            meta = field[1:].decode("ascii", "replace").split()
+            if len(meta) < 5 or i + 1 >= count:
+                raise GitError("unexpected output from git log --raw")
+            path = fields[i + 1].decode("utf-8", "surrogateescape")
+            if keep is None or keep(path, meta[0], meta[1]):
+                entries.append(RawEntry(commit, meta[0], meta[1], meta[2], meta[3], meta[4][:1], path))
+            i += 2
         else:
-            commits.append(record)
+            commit = field.strip().decode("ascii", "replace")
+            if not OID.match(commit):
+                raise GitError("unexpected output from git log --raw")
+            commits.append(commit)
+            i += 1
     return commits, entries
 
 
@@ -528,9 +550,3 @@ def reachable(tips: Sequence[str], exclude: Sequence[str], cwd: str | None = Non
     out = run(["rev-list", "--stdin", "--not", *exclude], cwd=cwd,
               stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline)
     return out.decode("ascii", "replace").split()
-
-
-def symbolic_head(cwd: str | None = None) -> str | None:
-    """The branch HEAD names (`refs/heads/main`), even before it has a commit."""
-    out = run(["symbolic-ref", "--quiet", "HEAD"], cwd=cwd, ok_codes=(0, 1))
-    return out.decode("utf-8", "surrogateescape").strip() or None

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from agenthook.targets import Targets
 
 SERVER_EXCLUDE = ("--branches", "--tags")  # what a server has vetted: see sources/push.py
+PROGRESS_AT = 1000  # new commits from which the pusher is told that a check is under way
+CONTINUED = "agenthook:     "  # the start of a message's wrapped line
 POLICY_FILES = (".agenthook.toml", "pyproject.toml")  # policy.POLICY_FILE, policy.PYPROJECT, without its imports
 GITLINK, SYMLINK = "160000", "120000"  # gitsource's, without its imports
 
@@ -98,7 +100,7 @@ def pre_commit(files: Sequence[str], quiet: bool = False) -> int:
     if from_ref and to_ref and not files:
         tip, base = _commit(to_ref, "PRE_COMMIT_TO_REF"), _commit(from_ref, "PRE_COMMIT_FROM_REF")
         policy = policies.at(base, top)
-        changes = push.commit_changes([tip], [base], _targets(policy), top)[0]
+        changes = push.commit_changes([tip], [base], _targets(policy), top)
     else:
         policy = policies.of_commit(head, "HEAD", top)
         targets = _targets(policy)
@@ -222,7 +224,7 @@ def pre_push(remote: str | None, quiet: bool = False) -> int:
         updates = push.parse_pre_push(data)
         peeled = push.tips(updates)
         exclude = push.remote_exclusions(remote, updates)
-        changes = push.commit_changes(list(peeled.values()), exclude, targets)[0]
+        changes = push.commit_changes(list(peeled.values()), exclude, targets)
     if not changes:
         return EXIT_OK
     return emit(judge(changes, policy), "text", quiet=quiet, stream="stderr")
@@ -239,7 +241,7 @@ def _framework_push(targets: Targets) -> list[FileChange]:
     exclude = push.remote_exclusions(env.get("PRE_COMMIT_REMOTE_NAME"), [])
     if env.get("PRE_COMMIT_FROM_REF"):
         exclude.append(_commit(env["PRE_COMMIT_FROM_REF"], "PRE_COMMIT_FROM_REF"))
-    return push.commit_changes([_commit(to_ref, "the pushed ref")], exclude, targets)[0]
+    return push.commit_changes([_commit(to_ref, "the pushed ref")], exclude, targets)
 
 
 # -- pre-receive --------------------------------------------------------------
@@ -247,6 +249,20 @@ def _framework_push(targets: Targets) -> list[FileChange]:
 
 def _say(*lines: str) -> None:
     sys.stderr.write("".join(f"agenthook: {line}\n" for line in lines))
+    sys.stderr.flush()
+
+
+def _advise(text: str) -> None:
+    """Prose for the pusher, wrapped as the report is (words never cut); every line
+    starts `agenthook: `, so that a reader, or a log filter, can tell it from git's own.
+    Errors go through _say instead: one line each, whole, for whoever searches for them."""
+    import textwrap  # noqa: PLC0415
+
+    from agenthook.report.text import COMPACT_WIDTH  # noqa: PLC0415
+
+    wrapped = textwrap.wrap(f"agenthook: {text}", COMPACT_WIDTH, subsequent_indent=CONTINUED,
+                            break_long_words=False, break_on_hyphens=False)
+    sys.stderr.write("".join(f"{part}\n" for part in wrapped))
     sys.stderr.flush()
 
 
@@ -279,28 +295,24 @@ def pre_receive(config: str | None) -> int:
     if reason is not None:
         _say("break-glass is not enabled on this server; the push is checked as usual")
     try:
-        result, partial = _judge_in_time(updates, policy)
-    except push.RefusedRef as exc:
+        result = _judge_in_time(updates, policy)
+    except (push.RefusedRef, push.PushTooLarge) as exc:
         _reject(str(exc))
         return EXIT_BLOCKED
     except Exception as exc:  # noqa: BLE001 - the server hook fails closed, whatever failed
         return _failed(exc, policy)
-    if partial:
-        _say(f"more than {push.FULL_WALK} new commits: each was followed for agent files at the repository "
-             "root; those deeper in the tree were judged at the ref tips")
     return _report(result)
 
 
-def _judge_in_time(updates: Sequence[RefUpdate], policy: Policy) -> tuple[Result, bool]:
+def _judge_in_time(updates: Sequence[RefUpdate], policy: Policy) -> Result:
     """git calls stop at the deadline; the alarm stops whatever runs in Python by then.
-    A time limit of 0 (or none) means no limit."""
+    There is always a limit: the policy takes only a positive number of seconds
+    (25 by default), since a server hook that may run forever holds the push forever."""
     import signal  # noqa: PLC0415
 
     from agenthook import git  # noqa: PLC0415
 
     seconds = policy.time_limit
-    if not seconds or seconds <= 0:
-        return _judge_push(updates, policy, git.Deadline.after(None))
 
     def expire(signum: int, frame: object) -> None:
         raise GitError(f"time limit of {seconds:g} s reached before the check finished")
@@ -314,7 +326,7 @@ def _judge_in_time(updates: Sequence[RefUpdate], policy: Policy) -> tuple[Result
         signal.signal(signal.SIGALRM, previous)
 
 
-def _judge_push(updates: Sequence[RefUpdate], policy: Policy, deadline: Deadline) -> tuple[Result, bool]:
+def _judge_push(updates: Sequence[RefUpdate], policy: Policy, deadline: Deadline) -> Result:
     """The new commits, then what the ref endpoints show beyond them."""
     from agenthook.outcome import judge  # noqa: PLC0415
     from agenthook.report import Result  # noqa: PLC0415
@@ -324,21 +336,24 @@ def _judge_push(updates: Sequence[RefUpdate], policy: Policy, deadline: Deadline
     peeled = push.tips(updates, deadline=deadline)
     at_tips: list[Finding] = []
     with push.Walk(list(peeled.values()), SERVER_EXCLUDE, targets, deadline=deadline) as walk:
-        at_endpoints = push.endpoint_changes(peeled, targets, deadline=deadline)
+        at_endpoints = push.endpoint_changes(peeled, SERVER_EXCLUDE, targets, deadline=deadline)
         if at_endpoints:
             # Judged while git is still walking the commits; the rules the tips
             # need are mostly those the commits need, and are then compiled.
             at_tips = judge(at_endpoints, policy).findings
         elif walk.running():
             _load_rules()
-        by_commit, partial = walk.changes(targets, deadline=deadline)
+        walk.listed(targets, deadline=deadline)
+        if len(walk.commits) >= PROGRESS_AT:
+            _say(f"checking {len(walk.commits):,} new commits …")
+        by_commit = walk.changes(targets, deadline=deadline)
     if not (by_commit or at_endpoints):
-        return Result(findings=[], policy=policy), partial
+        return Result(findings=[], policy=policy)
     result = judge(by_commit, policy)
     seen = {_same_finding(f) for f in result.findings}
     result.findings += [f for f in at_tips if _same_finding(f) not in seen]
     result.files = len({c.path for c in [*by_commit, *at_endpoints]})
-    return result, partial
+    return result
 
 
 def _same_finding(f: Finding) -> tuple[str, str, str]:
@@ -348,7 +363,8 @@ def _same_finding(f: Finding) -> tuple[str, str, str]:
 
 
 def _report(result: Result) -> int:
-    """Findings as `remote:` lines, two per finding; nothing at all for a clean push."""
+    """Findings as `remote:` lines, for a pusher who may never have heard of
+    agenthook: each with where, what, why and the fix; nothing at all for a clean push."""
     from agenthook.outcome import emit  # noqa: PLC0415
     from agenthook.report import text  # noqa: PLC0415
 
@@ -357,13 +373,53 @@ def _report(result: Result) -> int:
     code = emit(result, "text", compact=True, stream="stderr")
     if code == EXIT_OK:
         return code
-    if os.environ.get("GL_ID"):
+    blocking = result.blocking
+    if os.environ.get("GL_ID") and blocking:
+        first = blocking[0]
+        more = f" (and {len(blocking) - 1} more)" if len(blocking) > 1 else ""
+        sys.stderr.write(f"GL-HOOK-ERR: agenthook refused the push: {text.printable(first.path)}:{first.line} "
+                         f"{first.rule.id} {first.rule.name} ({first.severity.label}){more}\n")
+    elif os.environ.get("GL_ID"):
         sys.stderr.write(f"GL-HOOK-ERR: {text.summary(result)}\n")
-    _say("`agenthook explain RULE` tells why a rule matters and how to fix the change; "
-         "the server's policy decides what is accepted.")
+    for finding, origin, reason in _repository_allowed(blocking):
+        _advise(f"{text.printable(finding.path)}:{finding.line} {finding.rule.id} is accepted by the repository's "
+                f"own policy ({origin}: {text.printable(reason, 200)}), but this server ignores repository allow "
+                "entries and disabled rules: only the server's policy decides what it accepts.")
+    _advise("this server refuses changes to coding-agent files (CLAUDE.md, AGENTS.md, .claude/settings.json, "
+            ".mcp.json, ...) that could make an agent leak data or run code unasked. Change the lines above as "
+            "each fix says; if a finding is wrong or the change is needed, ask the server's administrator.")
     if result.policy.break_glass:
-        _say('in an emergency: git push -o agenthook.break-glass="reason" (the push is logged)')
+        _advise("in an emergency, your administrator can tell you how to push past this check (break-glass; "
+                "every such push is logged).")
     return code
+
+
+_ALLOW_CHECKS = 20  # commits whose repository policy is read to explain a refusal
+
+
+def _repository_allowed(blocking: Sequence[Finding]) -> list[tuple[Finding, str, str]]:
+    """The blocking findings that the repository's own policy (`.agenthook.toml` or
+    pyproject.toml, as committed in the finding's commit) would accept, with the
+    entry's origin and reason: the developer saw them pass locally."""
+    from agenthook import policy as policies, suppress  # noqa: PLC0415
+
+    policies_of: dict[str, Policy | None] = {}
+
+    def of(commit: str) -> Policy | None:
+        if commit not in policies_of and len(policies_of) < _ALLOW_CHECKS:
+            try:
+                policies_of[commit] = policies.of_commit(commit, commit)
+            except AgenthookError:  # a broken repository policy explains nothing
+                policies_of[commit] = None
+        return policies_of.get(commit)
+
+    found = []
+    for finding in blocking:
+        own = of(finding.commit) if finding.commit else None
+        excused = suppress.apply([finding], [], own).suppressed if own is not None else []
+        if excused:
+            found.append((finding, excused[0].origin, excused[0].reason))
+    return found
 
 
 def _describe(exc: BaseException) -> str:
@@ -407,19 +463,26 @@ def _break_glass(reason: str, updates: Sequence[RefUpdate]) -> int:
 # -- install ------------------------------------------------------------------
 
 
-def install(server: str | None, config: str | None, force: bool, agent: str | None = None,
-            project: bool = False) -> int:
+def install(server: str | None, config: str | None, force: bool, shared_hooks: bool = False,
+            agent: str | None = None, project: bool = False) -> int:
     from agenthook import install as installer  # noqa: PLC0415
 
     if agent is not None:
+        if shared_hooks:
+            raise AgenthookError("--shared-hooks is for the server hook: agenthook install --server REPO --shared-hooks")
         return _install_agent(agent, project, server, config)
     if project:
         raise AgenthookError("--project is for an agent's hook: agenthook install --agent NAME --project")
-    if config is not None and server is None:
-        raise AgenthookError("--config is for the server hook: agenthook install --server REPO --config FILE")
-    written = installer.server_hook(server, config, force) if server else installer.client_hooks(force)
+    if (config is not None or shared_hooks) and server is None:
+        raise AgenthookError("--config and --shared-hooks are for the server hook: "
+                             "agenthook install --server REPO [--config FILE] [--shared-hooks]")
+    written = installer.server_hook(server, config, force, shared_hooks) if server else installer.client_hooks(force)
     for path in written:
         sys.stdout.write(f"agenthook: installed {path}\n")
+        before = os.path.join(os.path.dirname(path), installer.CHAINED)
+        if server and os.path.lexists(before):
+            sys.stdout.write(f"agenthook: the pre-receive hook that was there runs first, from {before}; "
+                             "a push must pass both\n")
     return EXIT_OK
 
 
@@ -473,16 +536,19 @@ def register(group: click.Group) -> None:
     @click.option("--server", "server", metavar="BARE_REPO", type=click.Path(file_okay=False),
                   help="Install the pre-receive hook into this server repository instead.")
     @click.option("--config", type=click.Path(dir_okay=False), help="Server policy file the server hook uses.")
-    @click.option("--force", is_flag=True, help="Replace a hook agenthook did not write (kept as a backup).")
+    @click.option("--force", is_flag=True, help="Replace a hook agenthook did not write (kept as a backup); "
+                  "a server's hooks/pre-receive is chained instead, never replaced.")
+    @click.option("--shared-hooks", is_flag=True, help="With --server: install into a core.hooksPath that the system "
+                  "or global git configuration shares between repositories.")
     @click.option("--agent", metavar="NAME",
                   help="Write `agenthook guard` into a coding agent's hook settings instead "
                        "(claude-code, gemini-cli, windsurf): the user's, or the project's with --project.")
     @click.option("--project", is_flag=True, help="With --agent: the project's settings, not the user's.")
-    def install_command(server: str | None, config: str | None, force: bool, agent: str | None,
-                        project: bool) -> None:
+    def install_command(server: str | None, config: str | None, force: bool, shared_hooks: bool,
+                        agent: str | None, project: bool) -> None:
         """Write git hooks: pre-commit and pre-push here, or pre-receive with --server;
         with --agent, the guard into a coding agent's settings."""
-        raise SystemExit(install(server, config, force, agent, project))
+        raise SystemExit(install(server, config, force, shared_hooks, agent, project))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,8 +27,13 @@ CONFIG_ENV = "AGENTHOOK_CONFIG"
 LOG_KEY = "agenthook.breakGlassLog"
 LOG_ENV = "AGENTHOOK_BREAK_GLASS_LOG"
 BREAK_GLASS_OPTION = "agenthook.break-glass"
-# Who pushed, as GitLab, Gitea/Forgejo, GitHub Enterprise Server and plain ssh tell it.
-PUSHER_VARIABLES = ("GL_USERNAME", "GITEA_PUSHER_NAME", "GITHUB_USER_LOGIN", "USER")
+# Who pushed, as the hosts tell it, in this order: the user a web server
+# authenticated (git http-backend), GitLab's user name and gitolite's user
+# (named by the key), Gitea/Forgejo, GitHub Enterprise Server. USER, the
+# account the hook runs as, comes last, after the key an ssh server reports.
+PUSHER_VARIABLES = ("REMOTE_USER", "GL_USERNAME", "GL_USER", "GITEA_PUSHER_NAME", "GITHUB_USER_LOGIN")
+# OpenSSH with `ExposeAuthInfo yes` names a file holding the methods and the key used.
+SSH_AUTH_VARIABLE = "SSH_USER_AUTH"
 
 
 class ServerConfigError(AgenthookError):
@@ -88,7 +93,39 @@ def break_glass_reason(options: Sequence[str]) -> str | None:
 
 
 def pusher(environ: Mapping[str, str]) -> str:
-    return next((environ[v] for v in PUSHER_VARIABLES if environ.get(v)), "unknown")
+    """Who pushed: the first of PUSHER_VARIABLES that is set, else the ssh key
+    (every key of an ssh server shares its account), else USER, else "unknown"."""
+    named = next((environ[v] for v in PUSHER_VARIABLES if environ.get(v)), None)
+    if named:
+        return named
+    key = ssh_key(environ.get(SSH_AUTH_VARIABLE))
+    account = environ.get("USER") or "unknown"
+    return f"{account} (ssh key {key})" if key else account
+
+
+def ssh_key(path: str | None) -> str | None:
+    """The fingerprint (`SHA256:...`, as ssh-keygen -l shows it) of the public key
+    recorded in OpenSSH's SSH_USER_AUTH file; None without one."""
+    import base64  # noqa: PLC0415
+    import binascii  # noqa: PLC0415
+    import hashlib  # noqa: PLC0415
+
+    if not path:
+        return None
+    try:
+        with open(path, encoding="ascii", errors="replace") as handle:
+            lines = handle.read(64 * 1024).splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        fields = line.split()
+        if len(fields) >= 3 and fields[0] == "publickey":
+            try:
+                blob = base64.b64decode(fields[2], validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+    return None
 
 
 def log_path(environ: Mapping[str, str]) -> str | None:

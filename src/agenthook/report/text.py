@@ -15,8 +15,10 @@ from agenthook.targets import AGENTHOOK_CONFIG, DEFAULT
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 _RESET = "\033[0m"
-# A `remote:` line on a git client is read in an 80-column terminal.
-_COMPACT_TEXT = 100
+# A `remote:` line (git adds 8 columns) is read in a terminal of 100 columns or so.
+COMPACT_WIDTH = 92
+# Characters of an added line a server's report shows; past it, how many more there are.
+LONGEST_LINE = 2000
 # Findings shown per rule: past that, more of the same tells a reader nothing,
 # and a file of thousands of risky lines would print for minutes (a server,
 # into the pusher's terminal). The summary counts them all; JSON lists them all.
@@ -60,20 +62,26 @@ def _finding(f: Finding, blocking: bool, colour: bool, expired: list[AllowEntry]
 
 
 def _compact(f: Finding, blocking: bool) -> list[str]:
-    """One line for the finding, one for the fix: a `remote:` stream stays readable."""
+    """The finding for a pusher who may never have heard of agenthook: where, the
+    line, why and the fix, each wrapped to COMPACT_WIDTH, none of them cut
+    (an added line past LONGEST_LINE characters says how much more it has)."""
     tag = "BLOCKS" if blocking else "warning"
     where = f"{f.commit[:12]} " if f.commit else ""
-    line = f"{where}{printable(f.path)}:{f.line}: {f.rule.id} {f.rule.name} ({f.severity.label}, {tag})"
+    lines = [f"{where}{printable(f.path)}:{f.line}: {f.rule.id} {f.rule.name} ({f.severity.label}, {tag})"]
     if f.text:
-        line += f": {'- ' if f.removed else ''}{printable(' '.join(f.text.split()), _COMPACT_TEXT)}"
-    return [line, f"  fix: {_first_sentence(f.rule.fix)}"]
+        lines += _wrap(f"{'-' if f.removed else '+'} {printable(' '.join(f.text.split()), LONGEST_LINE)}", "    ")
+    lines += _wrap(f"why: {printable(' '.join(f.message.split()), _MESSAGE)}", "  ")
+    lines += _wrap(f"fix: {' '.join(f.rule.fix.split())}", "  ")
+    return lines
 
 
-def _first_sentence(text: str) -> str:
-    text = " ".join(text.split())
-    end = text.find(". ")
-    text = text[:end + 1] if end >= 0 else text
-    return text if len(text) <= _COMPACT_TEXT + 40 else text[:_COMPACT_TEXT + 39] + "…"
+def _wrap(text: str, indent: str) -> list[str]:
+    """Lines of at most COMPACT_WIDTH columns where words allow; a word longer
+    than that (a URL, a command) is kept whole rather than broken."""
+    import textwrap  # noqa: PLC0415 - only a server's report wraps
+
+    return textwrap.wrap(text, COMPACT_WIDTH, initial_indent=indent, subsequent_indent=indent + "      ",
+                         break_long_words=False, break_on_hyphens=False) or [indent]
 
 
 def _suppressed(s: Suppression) -> str:
@@ -90,7 +98,7 @@ def summary(result: Result) -> str:
     blocking = result.blocking
     threshold = result.policy.threshold.label
     others = len(result.findings) - len(blocking)
-    files = f"{result.files} agent file{'s' if result.files != 1 else ''}"
+    files = _files(result.files)
     excused = f"; {len(result.suppressed)} suppressed" if result.suppressed else ""
     if result.errors:
         return f"agenthook: BLOCKED: the check could not complete ({len(result.errors)} error(s))."
@@ -98,12 +106,18 @@ def summary(result: Result) -> str:
         counts = Counter(f.severity.label for f in blocking)
         parts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: -len(kv[0])))
         more = f"; {others} more below the threshold" if others else ""
+        where = len({f.path for f in blocking})
+        files = _files(where) if where == result.files else f"{_files(where)} of the {result.files} checked"
         return (f"agenthook: BLOCKED: {len(blocking)} finding(s) at or above {threshold} ({parts}) "
                 f"in {files}{more}{excused}.")
     if result.findings:
         return (f"agenthook: passed with {len(result.findings)} warning(s) below the threshold {threshold} "
                 f"in {files}{excused}.")
     return f"agenthook: passed: nothing risky in {files}{excused}."
+
+
+def _files(count: int) -> str:
+    return f"{count} agent file{'s' if count != 1 else ''}"
 
 
 def _shown(findings: list[Finding], policy: Policy) -> set[int]:
@@ -140,8 +154,8 @@ def render(result: Result, *, colour: bool = False, quiet: bool = False, verbose
     hidden = Counter(f.rule.id for index, f in enumerate(listed) if index not in shown)
     rules = {f.rule.id: f.rule for f in listed}
     for rule_id, count in hidden.items():
-        out.append(f"agenthook: {count} more {rule_id} {rules[rule_id].name} finding(s) not shown "
-                   "(the same check with `--format json` lists every one)")
+        more = "" if compact else " (the same check with `--format json` lists every one)"
+        out.append(f"agenthook: {count} more {rule_id} {rules[rule_id].name} finding(s) not shown{more}")
     if verbose and result.suppressed:
         out.append("suppressed:")
         out += [_suppressed(s) for s in result.suppressed]
@@ -149,7 +163,7 @@ def render(result: Result, *, colour: bool = False, quiet: bool = False, verbose
         today = datetime.date.today()
         out.append("allow entries that excused nothing:")
         out += [_unused(e, today) for e in result.unused_allow]
-    out.append(summary(result))
+    out += _wrap(summary(result), "") if compact else [summary(result)]
     return "\n".join(out) + "\n"
 
 

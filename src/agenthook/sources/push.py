@@ -8,15 +8,17 @@ Two views of a push are judged:
   from a branch or tag: platform refs (refs/pull/*, refs/merge-requests/*,
   refs/keep-around/*) are written without this hook, so a commit parked there
   is still judged when it reaches a branch;
-- each ref's endpoints, old tip to new tip (a created ref from where it leaves
-  the default branch, else from the empty tree), so the state a ref ends in is
-  judged whatever route its content took.
+- each ref's endpoints, old tip to new tip (a created ref from where it forked:
+  the nearest commit the server already has, whatever HEAD names; a history
+  sharing none is all new commits, judged above), so the state a ref ends in
+  is judged whatever route its content took.
 
-Listing every path of every commit costs tens of microseconds a commit. A push
-of more than FULL_WALK commits therefore lists per commit only the places agent
-files have at the repository root (literal pathspecs, which let git skip every
-unchanged subtree), and agent files deeper in the tree are judged at the
-endpoints: the cost follows the agent-config changes, not the size of the push.
+Every commit is judged, at any depth of the tree, however many there are:
+one `git log` lists every path each new commit changes (tens of microseconds
+a commit; a wildcard pathspec would cost git more than the whole listing),
+and only the agent files among them are diffed and read. A push changing
+agent files more than MAX_AGENT_CHANGES times is refused (fail closed), not
+passed unread.
 """
 from __future__ import annotations
 
@@ -25,11 +27,13 @@ from typing import NamedTuple
 
 from agenthook import git, lazyre
 from agenthook.errors import EXIT_BLOCKED, AgenthookError, GitError
-from agenthook.git import NO_DEADLINE, Deadline
+from agenthook.git import NO_DEADLINE, Deadline, RawEntry
 from agenthook.model import FileChange
 from agenthook.targets import Targets
 
-FULL_WALK = 2000
+# Agent-file changes read in one push: each is a patch held in memory. Past it
+# the push is refused and can be pushed in parts (older commits first).
+MAX_AGENT_CHANGES = 50_000
 _WILDCARD = lazyre.compile(r"[*?\[\\]")
 
 
@@ -113,32 +117,25 @@ def tips(updates: Sequence[RefUpdate], cwd: str | None = None,
     return peeled
 
 
-def root_pathspecs(targets: Targets) -> list[str]:
-    """Literal, case-insensitive pathspecs for the top-level names under which agent
-    files sit at the repository root: `**/.claude/settings.json` gives `.claude`;
-    `**/*.code-workspace`, whose first component is a wildcard, gives none. A
-    name stands for all its agent files (git matches each root entry against
-    every pathspec, for every commit of the push); what else it brings is
-    dropped when the entries are classified."""
-    specs: dict[str, None] = {}
-    for glob, _ in targets.patterns:
-        first = glob.removeprefix("**/").split("/", 1)[0]
-        if not _WILDCARD.search(first):
-            specs[":(literal,icase)" + first] = None
-    return list(specs)
+class PushTooLarge(AgenthookError):
+    """More agent-file changes than one check reads; refused, never passed unread."""
+
+    exit_code = EXIT_BLOCKED
 
 
 class Walk:
     """The walk over a push's commits, running in git while Python does other
-    work: every commit, with its changes at the root-level agent paths. A
+    work: every commit, with its changes at the places agent files can be. A
     context manager: on leaving it, git is stopped if it is still running."""
 
     def __init__(self, tip_commits: Sequence[str], exclude: Sequence[str], targets: Targets,
                  cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> None:
         wanted = sorted(set(tip_commits))  # none: `git log` would walk from HEAD instead
         self._tips = wanted
-        self._walk = git.start_walk(wanted, exclude, root_pathspecs(targets), cwd=cwd,
-                                    deadline=deadline) if wanted else None
+        self.commits: list[str] = []
+        self._entries: list[RawEntry] = []
+        self._read = False
+        self._walk = git.start_walk(wanted, exclude, cwd=cwd, deadline=deadline) if wanted else None
 
     def __enter__(self) -> Walk:
         return self
@@ -150,69 +147,141 @@ class Walk:
     def running(self) -> bool:
         return self._walk is not None and self._walk.running()
 
-    def changes(self, targets: Targets, cwd: str | None = None,
-                deadline: Deadline = NO_DEADLINE) -> tuple[list[FileChange], bool]:
-        """The agent-file changes of the commits, and whether there were too many to
-        list every path of each (then only root-level agent paths were followed).
-        Up to FULL_WALK commits, every path of each is listed in a second call,
-        and a file that a hook of a pushed tip runs counts as a hook script."""
+    def listed(self, targets: Targets, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> None:
+        """Wait for the walk and read it: the new commits (`commits`), and among the
+        paths they change those that are agent files, or files a hook of a pushed
+        tip runs (read first, so that each path is classified once)."""
         from agenthook.sources import gitsource  # noqa: PLC0415 - patch parsing only when there is a push
 
-        if self._walk is None:
-            return [], False
-        commits, raw = git.parse_walk(self._walk.result())
-        partial = len(commits) > FULL_WALK
-        if not partial:
-            raw = git.commits_raw(commits, cwd, deadline)
-            targets = gitsource.hooked_at(targets, raw, self._tips, cwd, deadline)
-        return gitsource.commit_changes(raw, targets, cwd, deadline), partial
+        if self._walk is None or self._read:
+            return
+        out = self._walk.result()
+        self._read = True
+        if not out.strip():
+            return
+        scripts = set().union(*gitsource.hooked(self._tips, cwd, deadline).values())
+        kinds: dict[str, bool] = {}
+
+        def keep(path: str, old_mode: str, new_mode: str) -> bool:
+            if gitsource.GITLINK in (old_mode, new_mode) or new_mode == gitsource.SYMLINK:
+                return True  # may stand where a directory of agent files lives: kind_of_entry decides
+            known = kinds.get(path)
+            if known is None:
+                known = kinds[path] = path in scripts or targets.kind_of(path) is not None
+            return known
+
+        self.commits, self._entries = git.parse_walk(out, keep)
+
+    def changes(self, targets: Targets, cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> list[FileChange]:
+        """The agent-file changes of the commits, at any depth and however many
+        commits there are; a file that a hook of a pushed tip runs counts as a
+        hook script."""
+        from agenthook.sources import gitsource  # noqa: PLC0415
+
+        self.listed(targets, cwd, deadline)
+        if not self.commits:
+            return []
+        targets = gitsource.hooked_at(targets, self._entries, self._tips, cwd, deadline)
+        entries = [e for e in self._entries if gitsource.kind_of_entry(e, targets)]
+        if len(entries) > MAX_AGENT_CHANGES:
+            raise PushTooLarge(f"the push changes agent files {len(entries):,} times in {len(self.commits):,} new "
+                               f"commits, more than one check reads ({MAX_AGENT_CHANGES:,}); push it in parts, "
+                               "older commits first")
+        return gitsource.commit_changes(entries, targets, cwd, deadline)
 
 
 def commit_changes(tip_commits: Sequence[str], exclude: Sequence[str], targets: Targets, cwd: str | None = None,
-                   deadline: Deadline = NO_DEADLINE) -> tuple[list[FileChange], bool]:
+                   deadline: Deadline = NO_DEADLINE) -> list[FileChange]:
     """The agent-file changes of every commit reachable from `tip_commits` and not from
     `exclude` (rev-list arguments); see Walk.changes."""
     with Walk(tip_commits, exclude, targets, cwd, deadline) as walk:
         return walk.changes(targets, cwd, deadline)
 
 
-def endpoint_changes(peeled: Mapping[RefUpdate, str], targets: Targets, cwd: str | None = None,
-                     deadline: Deadline = NO_DEADLINE) -> list[FileChange]:
-    """What each ref gains between its old and its new tip, reported under the new tip."""
+def endpoint_changes(peeled: Mapping[RefUpdate, str], exclude: Sequence[str], targets: Targets,
+                     cwd: str | None = None, deadline: Deadline = NO_DEADLINE) -> list[FileChange]:
+    """What each ref gains between its old and its new tip, reported under the new
+    tip; a created ref from where it forked from what `exclude` reaches (see
+    fork_points), and nothing for one that forks from nothing there (its commits
+    are all new, each judged by the walk). All refs' changes are listed in one git call."""
     from agenthook.sources import gitsource  # noqa: PLC0415
 
     updated = [u for u in peeled if not u.created]
     olds = {u: info.commit for u, info in zip(updated, git.describe([u.old for u in updated], cwd, deadline))}
     pairs = {(old, peeled[u]): None for u, old in olds.items() if old is not None}
-    created = [u for u in peeled if olds.get(u) is None]  # an old tip that was no commit counts as none
+    created = sorted({peeled[u] for u in peeled if olds.get(u) is None})  # an old tip that was no commit: none
     if created:
-        pairs.update(dict.fromkeys(_created_pairs(created, peeled, cwd, deadline)))
+        # A history that forks from nothing the server has is new commit by
+        # commit, root included: the walk judges all of it, and its endpoint
+        # would only repeat that (at the cost of listing the whole tree).
+        forks = fork_points(created, exclude, cwd, deadline)
+        pairs.update(dict.fromkeys((forks[tip], tip) for tip in created if forks[tip] is not None))
     return gitsource.tree_changes([(base, tip) for base, tip in pairs if base != tip], targets, cwd, deadline)
 
 
-def _created_pairs(created: Sequence[RefUpdate], peeled: Mapping[RefUpdate, str], cwd: str | None,
-                   deadline: Deadline) -> list[tuple[str, str]]:
-    """Bases for created refs: the merge base with the default branch (HEAD before the
-    push; in a repository receiving its first push, HEAD's branch as this push creates
-    it, itself measured from the empty tree), else the empty tree. A created ref that
-    the default branch already contains gains nothing."""
-    empty = git.empty_tree(cwd)
-    pairs = []
-    default = git.resolve("HEAD", cwd, deadline)
-    if default is None:
-        head = git.symbolic_head(cwd)
-        first = next((u for u in created if u.ref == head), None)
-        if first is not None:
-            default = peeled[first]
-            pairs.append((empty, default))
-    created_tips = sorted({peeled[u] for u in created} - {default})
-    if default is None:
-        return pairs + [(empty, tip) for tip in created_tips]
-    outside = set(git.reachable(created_tips, [default], cwd, deadline)) if created_tips else set()
-    for tip in created_tips:
-        if tip in outside:
-            pairs.append((git.merge_base(default, tip, cwd, deadline) or empty, tip))
-    return pairs
+def fork_points(tips: Sequence[str], exclude: Sequence[str], cwd: str | None = None,
+                deadline: Deadline = NO_DEADLINE) -> dict[str, str | None]:
+    """For each commit, the nearest commit that `exclude` (the server's branches and
+    tags) already reaches: itself when reached, else the one its new commits grew
+    from; None when they grow from no such commit (a new history). One git call
+    lists every new commit with its parents, whatever HEAD names; a history that
+    took in several of the server's commits (a merge of the current main) is
+    measured from the newest of them, a second call, made only for such a tip."""
+    if not git.run(["rev-list", "-n", "1", *exclude, "--"], cwd=cwd, deadline=deadline).strip():
+        return dict.fromkeys(tips)  # a server receiving its first push: every history is new
+    out = git.run(["rev-list", "--parents", "--stdin", "--not", *exclude], cwd=cwd,
+                  stdin="".join(f"{t}\n" for t in tips).encode(), deadline=deadline)
+    parents: dict[str, list[str]] = {}
+    for line in out.decode("ascii", "replace").splitlines():
+        commit, *rest = line.split()
+        parents[commit] = rest
+    forks: dict[str, str | None] = {}
+    boundaries = _boundaries(tips, parents)
+    for tip in tips:
+        if tip not in parents:
+            forks[tip] = tip
+            continue
+        bounds = sorted(boundaries[tip])
+        if len(bounds) > 1:
+            newest = git.run(["merge-base", "--independent", *bounds], cwd=cwd, deadline=deadline).split()
+            bounds = [b.decode() for b in newest] if len(newest) == 1 else _first_parent_boundary(tip, parents)
+        forks[tip] = bounds[0] if bounds else None
+    return forks
+
+
+def _boundaries(tips: Sequence[str], parents: Mapping[str, list[str]]) -> dict[str, frozenset[str]]:
+    """For each new commit reachable from `tips`, the server's commits its new
+    history grew from (parents that are not new). Each commit is visited once,
+    however many tips share it: a push of many branches over one long new
+    history costs that history once."""
+    found: dict[str, frozenset[str]] = {}
+    for tip in tips:
+        stack = [tip] if tip in parents else []
+        while stack:
+            commit = stack[-1]
+            if commit in found:
+                stack.pop()
+                continue
+            pending = [p for p in parents[commit] if p in parents and p not in found]
+            if pending:
+                stack += pending
+                continue
+            stack.pop()
+            grown: set[str] = set()
+            for parent in parents[commit]:
+                grown |= found[parent] if parent in parents else {parent}
+            found[commit] = frozenset(grown)
+    return found
+
+
+def _first_parent_boundary(tip: str, parents: Mapping[str, list[str]]) -> list[str]:
+    """Where `tip`'s first-parent line leaves the new commits; none when it ends in a new root."""
+    commit = tip
+    while commit in parents:
+        if not parents[commit]:
+            return []
+        commit = parents[commit][0]
+    return [commit]
 
 
 def remote_exclusions(remote: str | None, updates: Sequence[RefUpdate], cwd: str | None = None,
