@@ -65,6 +65,7 @@ DEFAULT_TARGETS: tuple[tuple[str, str], ...] = (
     ("**/.claude-plugin/plugin.json", CLAUDE_PLUGIN),
     ("**/hooks/hooks.json", CLAUDE_PLUGIN),
     ("**/.vscode/settings.json", VSCODE_SETTINGS),
+    ("**/.amp/settings.json", VSCODE_SETTINGS),  # Amp keeps the same `amp.*` settings there
     ("**/*.code-workspace", VSCODE_SETTINGS),
     ("**/.cursor/permissions.json", CURSOR_SETTINGS),
     ("**/.cursor/sandbox.json", CURSOR_SETTINGS),

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from agenthook import grants, lazyre, targets
 from agenthook.model import Finding, Severity
-from agenthook.structured import hosts, launch, unprompted
+from agenthook.structured import agentkeys, hosts, launch, unprompted
 from agenthook.structured.delta import MISSING, Path
 from agenthook.structured.doc import Doc
 from agenthook.structured.hooks import command_findings, concern_findings
@@ -63,7 +63,7 @@ def _server_paths(tree: Any, anywhere: bool) -> Iterator[Path]:
         if isinstance(node, dict):
             if path and path[-1] in _NOT_SERVERS:
                 continue
-            container = bool(path) and path[-1] in CONTAINERS
+            container = bool(path) and (path[-1] in CONTAINERS or path[-1] in agentkeys.mcp_containers())
             for key, value in node.items():
                 if isinstance(value, dict) and (container or (anywhere and _LAUNCH_KEYS & value.keys())):
                     yield path + (key,)

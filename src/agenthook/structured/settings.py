@@ -20,7 +20,7 @@ from agenthook import lazyre, targets
 from agenthook.engine import Unit, text_units
 from agenthook.model import FileChange, Finding, Severity
 from agenthook.rules import Catalogue
-from agenthook.structured import claude, envvars, hooks, jsonloc, mcp, peers, tasks, tomlloc
+from agenthook.structured import agentkeys, claude, envvars, hooks, jsonloc, mcp, peers, tasks, tomlloc
 from agenthook.structured.delta import MISSING, Delta, diff, json_fragments, toml_fragments
 from agenthook.structured.doc import Doc
 
@@ -39,7 +39,7 @@ ANALYZERS: dict[str, list[Analyzer]] = {
     targets.CLAUDE_SETTINGS: [claude.analyze, hooks.analyze, envvars.analyze],
     targets.MCP_CONFIG: [mcp.analyze, envvars.analyze],
     targets.GEMINI_SETTINGS: [peers.gemini, hooks.analyze, mcp.analyze, envvars.analyze],
-    targets.VSCODE_SETTINGS: [peers.vscode, mcp.analyze, envvars.analyze],
+    targets.VSCODE_SETTINGS: [peers.vscode, agentkeys.analyze, mcp.analyze, envvars.analyze],
     targets.CURSOR_SETTINGS: [peers.cursor, envvars.analyze],
     targets.CODEX_CONFIG: [peers.codex, mcp.analyze, envvars.analyze],
     targets.ZED_SETTINGS: [peers.zed, mcp.analyze, envvars.analyze],
@@ -81,7 +81,7 @@ _NOTHING_TO_DROP = frozenset({targets.CLAUDE_PLUGIN, targets.VSCODE_TASKS, targe
 # files are JSONC; other JSON in an agent's directory is read leniently).
 _JSONC_KINDS = frozenset({targets.VSCODE_TASKS, targets.AGENT_JSON})
 
-JSONC_PATHS = lazyre.compile(r"(?:^|/)(?:\.vscode|\.cursor|\.gemini|\.zed)/[^/]+$|\.code-workspace$", re.IGNORECASE)
+JSONC_PATHS = lazyre.compile(r"(?:^|/)(?:\.vscode|\.cursor|\.gemini|\.zed|\.amp)/[^/]+$|\.code-workspace$", re.IGNORECASE)
 
 
 def _parse(change: FileChange, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
