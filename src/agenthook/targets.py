@@ -23,13 +23,14 @@ ZED_SETTINGS = "zed-settings"
 AMAZONQ_AGENT = "amazonq-agent"
 VSCODE_TASKS = "vscode-tasks"
 AGENT_JSON = "agent-json"
+OPENCODE_CONFIG = "opencode-config"
 AGENTHOOK_CONFIG = "agenthook-config"
 DOTENV = "dotenv"
 HOOK_SCRIPT = "hook-script"
 
 MARKDOWN_KINDS = frozenset({INSTRUCTIONS, CLAUDE_PROMPT})
 JSON_KINDS = frozenset({CLAUDE_SETTINGS, CLAUDE_PLUGIN, MCP_CONFIG, VSCODE_SETTINGS, CURSOR_SETTINGS, GEMINI_SETTINGS,
-                        ZED_SETTINGS, AMAZONQ_AGENT, VSCODE_TASKS, AGENT_JSON})
+                        ZED_SETTINGS, AMAZONQ_AGENT, VSCODE_TASKS, AGENT_JSON, OPENCODE_CONFIG})
 STRUCTURED_KINDS = JSON_KINDS | {CODEX_CONFIG, AGENTHOOK_CONFIG}
 # Programs that settings run on their own (hook scripts): read by the rules
 # about commands, not by those about prose addressed to a model.
@@ -76,6 +77,10 @@ DEFAULT_TARGETS: tuple[tuple[str, str], ...] = (
     ("**/.zed/settings.json", ZED_SETTINGS),
     ("**/.amazonq/cli-agents/*.json", AMAZONQ_AGENT),
     ("**/.vscode/tasks.json", VSCODE_TASKS),
+    ("opencode.json", OPENCODE_CONFIG),
+    ("opencode.jsonc", OPENCODE_CONFIG),
+    ("**/.opencode/opencode.json", OPENCODE_CONFIG),
+    ("**/.opencode/opencode.jsonc", OPENCODE_CONFIG),
     # Other JSON in an agent's directory: judged as MCP configuration when it
     # has that shape (Cursor loaded `.cursor/rules/mcp.json` in MCPoison), and
     # its values read by the command and prose rules otherwise.

@@ -53,7 +53,7 @@ class Server(NamedTuple):
     new: bool
 
 
-def _server_paths(tree: Any, anywhere: bool) -> Iterator[Path]:
+def _server_paths(tree: Any, anywhere: bool, doc_kind: str = "") -> Iterator[Path]:
     """Paths of server objects: members of a server map, or (in a partial tree
     of an MCP file, where the map's key may be above the hunk) any object with
     a launch key that is not a hook, environment or header."""
@@ -63,7 +63,8 @@ def _server_paths(tree: Any, anywhere: bool) -> Iterator[Path]:
         if isinstance(node, dict):
             if path and path[-1] in _NOT_SERVERS:
                 continue
-            container = bool(path) and (path[-1] in CONTAINERS or path[-1] in agentkeys.mcp_containers())
+            container = bool(path) and (path[-1] in CONTAINERS or path[-1] in agentkeys.mcp_containers()
+                                        or (path == ("mcp",) and doc_kind == targets.OPENCODE_CONFIG))
             for key, value in node.items():
                 if isinstance(value, dict) and (container or (anywhere and _LAUNCH_KEYS & value.keys())):
                     yield path + (key,)
@@ -91,8 +92,12 @@ def _changed(doc: Doc, path: Path, after: dict[str, Any]) -> tuple[bool, bool, A
 
 def _flat(server: Any) -> Any:
     """Zed's older form keeps the launch in a `command` object (`path`, `args`,
-    `env`); it is read as the flat form every other agent writes."""
+    `env`), OpenCode in a `command` list; each is read as the flat form every
+    other agent writes."""
     command = server.get("command") if isinstance(server, dict) else None
+    if isinstance(command, list) and command and all(isinstance(c, str) for c in command):
+        # OpenCode writes the program and its arguments as one list.
+        return {**server, "command": command[0], "args": command[1:]}
     if not isinstance(command, dict):
         return server
     return {**server, "command": command.get("path"), "args": command.get("args", server.get("args")),
@@ -109,7 +114,7 @@ def servers(doc: Doc) -> Iterator[Server]:
     """The servers a change adds or modifies."""
     anywhere = doc.partial and _mcp_file(doc)
     seen: set[Path] = set()
-    for path in _server_paths(doc.new, anywhere):
+    for path in _server_paths(doc.new, anywhere, doc.change.kind):
         after = doc.at(path)
         if path in seen or not isinstance(after, dict):
             continue

@@ -20,7 +20,7 @@ from agenthook import lazyre, targets
 from agenthook.engine import Unit, text_units
 from agenthook.model import FileChange, Finding, Severity
 from agenthook.rules import Catalogue
-from agenthook.structured import agentkeys, claude, envvars, hooks, jsonloc, mcp, peers, tasks, tomlloc
+from agenthook.structured import agentkeys, claude, envvars, hooks, jsonloc, mcp, opencode, peers, tasks, tomlloc
 from agenthook.structured.delta import MISSING, Delta, diff, json_fragments, toml_fragments
 from agenthook.structured.doc import Doc
 
@@ -47,6 +47,7 @@ ANALYZERS: dict[str, list[Analyzer]] = {
     targets.CLAUDE_PLUGIN: [hooks.analyze, mcp.analyze, envvars.analyze],
     targets.VSCODE_TASKS: [tasks.analyze],
     targets.AGENT_JSON: [mcp.analyze, envvars.analyze],
+    targets.OPENCODE_CONFIG: [opencode.analyze, mcp.analyze, envvars.analyze],
 }
 
 
@@ -79,7 +80,7 @@ def leaf_units(doc: Doc) -> list[Unit]:
 _NOTHING_TO_DROP = frozenset({targets.CLAUDE_PLUGIN, targets.VSCODE_TASKS, targets.AGENT_JSON})
 # Kinds read as JSON with comments wherever they sit (VS Code's and Cursor's
 # files are JSONC; other JSON in an agent's directory is read leniently).
-_JSONC_KINDS = frozenset({targets.VSCODE_TASKS, targets.AGENT_JSON})
+_JSONC_KINDS = frozenset({targets.VSCODE_TASKS, targets.AGENT_JSON, targets.OPENCODE_CONFIG})
 
 JSONC_PATHS = lazyre.compile(r"(?:^|/)(?:\.vscode|\.cursor|\.gemini|\.zed|\.amp)/[^/]+$|\.code-workspace$", re.IGNORECASE)
 
