@@ -32,6 +32,7 @@ class Setting(NamedTuple):
     key: str
     capability: str
     values: tuple[str, ...]
+    match: str  # how an allow-list entry matches a command: "prefix" or "exact" (a `*` is a wildcard)
     source: str
 
 
@@ -45,8 +46,8 @@ class Table(NamedTuple):
 def table() -> Table:
     data = tomlcache.load([os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "agent_settings.toml")],
                           "agent_settings")[0]
-    settings = {e["key"]: Setting(e["agent"], e["key"], e["capability"], tuple(e.get("values", ())), e["source"])
-                for e in data.get("setting", [])}
+    settings = {e["key"]: Setting(e["agent"], e["key"], e["capability"], tuple(e.get("values", ())),
+                                  e.get("match", "prefix"), e["source"]) for e in data.get("setting", [])}
     review = data.get("review", {})
     return Table(settings, tuple(review.get("namespaces", ())), tuple(w.lower() for w in review.get("words", ())))
 
@@ -96,8 +97,11 @@ def _allow_entry(d: Delta, below: tuple[Any, ...]) -> str | None:
 
 def _command_allowlist(doc: Doc, d: Delta, setting: Setting, below: tuple[Any, ...]) -> Iterator[Finding]:
     entry = _allow_entry(d, below)
-    if entry is not None:
-        yield from _grant(doc, d, grants.judge_terminal_pattern(entry), entry)
+    if entry is None:
+        return
+    exact = setting.match == "exact" and "*" not in entry
+    yield from _grant(doc, d, grants.judge_command(entry, False) if exact else grants.judge_terminal_pattern(entry),
+                      entry)
 
 
 def _approve_all(doc: Doc, d: Delta, setting: Setting, below: tuple[Any, ...]) -> Iterator[Finding]:
