@@ -46,7 +46,7 @@ def command_findings(doc: Doc, line: int, launched: Launch, rule_id: str, base: 
         return
     yield doc.finding(rule_id, line, detail, _SOURCE_SEVERITY.get(launched.source, base), command)
     yield from concern_findings(doc, line, subject, command, unprompted.judge(command if value is None else value,
-                                                                              program_expected=False))
+                                                                              False, launched))
 
 
 def concern_findings(doc: Doc, line: int, subject: str, command: str,

@@ -267,7 +267,7 @@ def _unprompted(doc: Doc, server: Server, judged: Launch | None) -> Iterator[Fin
         return
     argv = argv_of(server.after)
     value: Any = command if len(argv) == 1 and " " in command.strip() else argv
-    concerns = [c for c in unprompted.judge(value, program_expected=True)
+    concerns = [c for c in unprompted.judge(value, True, judged)
                 if not (c.rule_id == "AH957" and judged is not None and judged.source == Source.INLINE)]
     yield from concern_findings(doc, _arg_line(doc, server, concerns[0].token) if concerns else 0,
                                 f"The MCP server `{server.name}` starts as", shlex.join(argv), concerns)

@@ -87,7 +87,7 @@ def analyze(doc: Doc) -> Iterator[Finding]:
             yield from (f for f in findings if f.rule.id != "AH959")
             if isinstance(command, list):
                 yield from concern_findings(doc, line, subject, text,
-                                            [c for c in unprompted.judge(command, program_expected=True)
+                                            [c for c in unprompted.judge(command, True, judged)
                                              if c.rule_id == "AH957"])
         if not shown_any and task.get("type") == "npm":
             yield doc.finding("AH959", line, f"The npm task `{label}` runs the script `{task.get('script', '')}` "

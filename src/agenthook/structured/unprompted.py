@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from agenthook import grants, lazyre
 from agenthook.model import Severity
 from agenthook.structured import launch
-from agenthook.structured.launch import Source
+from agenthook.structured.launch import Launch, Source
 
 # Places outside the checkout that exist on every machine and that no review
 # sees: temporary directories, the home directory of whoever runs the agent
@@ -46,6 +46,9 @@ _INSTALLED = lazyre.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "cmd"})
+# Commands are read this far, as `launch` reads them.
+_MAX_TEXT = 65536
+_MAX_ARGS = 4096
 _DETACH = frozenset({"nohup", "setsid", "disown", "daemonize"})
 # A lone `&` ends a command that keeps running after the line returns.
 _BACKGROUND = lazyre.compile(r"(?<![&>|<0-9])&(?![&>])\s*(?:$|[;)}]|\n)")
@@ -92,27 +95,30 @@ def _argv(value: Any) -> list[str]:
     return grants.shell_words(value) if isinstance(value, str) else []
 
 
-def judge(value: Any, program_expected: bool) -> list[Concern]:
+def judge(value: Any, program_expected: bool, launched: Launch | None = None) -> list[Concern]:
     """What is wrong with a command that runs unprompted, beyond its source.
     `program_expected`: the setting names a program to start (an MCP server, a
     helper, a task), so a shell given a script there is inline code; a hook's
-    command is itself a shell line, so only what it hands on is judged."""
+    command is itself a shell line, so only what it hands on is judged.
+    `launched`: `launch`'s verdict on the same command, when the caller has it."""
     line = _line_of(value)
     if line is None or not line.strip():
         return []
+    line = line[:_MAX_TEXT]
     found: list[Concern] = []
-    argv = _argv(value)
-    words = ([argv[0]] if argv else []) + launch.scripts(line)
-    outside = max((o for o in map(outside_path, words) if o), key=lambda o: o[1], default=None)
+    argv = _argv(value[:_MAX_ARGS] if isinstance(value, list) else line)
+    scripts = launch.scripts(line)
+    outside = max((o for o in map(outside_path, [*argv[:1], *scripts]) if o), key=lambda o: o[1], default=None)
     if outside:
         where = ("a program kept outside the repository, which no review of it ever sees" if outside[1] >= Severity.HIGH
                  else "a program in one developer's home directory: elsewhere it is whatever is put at that path")
         found.append(Concern("AH956", f"runs `{outside[0]}`, {where}", outside[0], outside[1]))
-    judged = launch.judge_line(line) if isinstance(value, str) else launch.judge_argv(argv)
-    if judged.source == Source.INLINE:
+    if launched is None:
+        launched = launch.judge_line(line) if isinstance(value, str) else launch.judge_argv(argv)
+    if launched.source == Source.INLINE:
         found.append(Concern("AH957", "runs program code written inline in the setting, outside any file a "
-                                      "review reads as code", judged.token))
-    elif program_expected and argv and launch.program(argv[0]) in _SHELLS and _takes_script(argv):
+                                      "review reads as code", launched.token))
+    elif program_expected and argv and launch.program(argv[0]) in _SHELLS and not scripts and _takes_script(argv):
         found.append(Concern("AH957", f"is `{launch.program(argv[0])}` given an inline script instead of a program",
                              argv[0]))
     detached = next((w for w in grants.shell_words(line) if launch.program(w) in _DETACH), None)
@@ -124,16 +130,15 @@ def judge(value: Any, program_expected: bool) -> list[Concern]:
 
 def _takes_script(argv: list[str]) -> bool:
     """`sh -c CODE`, `bash -lc CODE`, `cmd /c CODE` where CODE is a program of
-    its own: control flow, or several commands of which none runs a script
-    file. A line that only prepares and starts a committed script
-    (`cd "$(git rev-parse --show-toplevel)" && exec bash scripts/mcp.sh`) or
-    one program (`npx -y pkg`) is a launcher, judged by what it starts."""
+    its own: control flow, or several commands. (A line that only prepares and
+    starts a committed script, `cd "$(git rev-parse --show-toplevel)" && exec
+    bash scripts/mcp.sh`, names a script and is left to what it starts, as is
+    one program, `npx -y pkg`.)"""
     for index, word in enumerate(argv[1:], 1):
         if re.fullmatch(r"-[A-Za-z]*c[A-Za-z]*", word) or word.lower() in ("/c", "/k"):
             code = " ".join(argv[index + 1:]) if word.startswith("/") else argv[index + 1] if index + 1 < len(
                 argv) else ""
-            if launch.scripts(code):
-                return False
+            code = code[:_MAX_TEXT]
             return bool(_CONTROL.search(code)) or len(_SEPARATOR.split(code.strip())) > 1
         if not word.startswith("-"):
             return False
@@ -141,4 +146,4 @@ def _takes_script(argv: list[str]) -> bool:
 
 
 _CONTROL = lazyre.compile(r"(?:^|[;&|(\s])(?:while|for|until|if|case|function|eval|exec\s+\d*[<>])\b")
-_SEPARATOR = lazyre.compile(r"\s*(?:;|&&|\|\||\||\n)\s*")
+_SEPARATOR = lazyre.compile(r";|&&|\|\||\||\n")
