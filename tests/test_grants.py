@@ -160,6 +160,10 @@ EGRESS = [
     "Bash(gh gist create:*)",
     "Bash(npm test && curl *)",
     "PowerShell(Invoke-WebRequest *)",
+    "Bash(dig *)",
+    "Bash(ping:*)",
+    "Bash(nslookup *)",
+    "Bash(host:*)",
 ]
 
 DESTRUCTIVE = [
@@ -226,7 +230,6 @@ MEDIUM_RULES = [
     "Bash(bun run *)",
     "Bash(* install)",
     "Bash(./scripts/*)",
-    "Bash(dig *)",
     "Edit(**)",
     "Edit(*)",
     "Edit(*.json)",

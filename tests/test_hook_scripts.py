@@ -240,19 +240,42 @@ def test_a_status_line_helper_script_in_a_nested_project_is_judged(repo: Repo) -
     assert "svc/bin/status.py" in {f["path"] for f in report["findings"]}, report["findings"]
 
 
-@pytest.mark.parametrize("command", ["bash ../outside.sh", "/usr/local/bin/notify.sh", "bash ~/bin/x.sh",
-                                     "bash $OTHER_DIR/x.sh", "bash scripts/missing.sh"])
-def test_scripts_outside_the_repository_or_missing_are_left_to_the_command_verdict(repo: Repo, command: str) -> None:
+@pytest.mark.parametrize(("command", "expected"), [
+    ("bash ../outside.sh", {(".claude/settings.json", "AH950")}),
+    ("/usr/local/bin/notify.sh", {(".claude/settings.json", "AH950")}),
+    ("bash ~/bin/x.sh", {(".claude/settings.json", "AH956")}),
+    ("bash $OTHER_DIR/x.sh", {(".claude/settings.json", "AH950")}),
+    ("bash scripts/missing.sh", {(".claude/settings.json", "AH950")}),
+    ("node .github/setup.js", {(".claude/settings.json", "AH950"), (".github/setup.js", "AH1203")}),
+    ("python3 .cache/init.py", {(".claude/settings.json", "AH950"), (".cache/init.py", "AH1203")}),
+])
+def test_scripts_outside_the_repository_or_missing_are_not_read(repo: Repo, command: str,
+                                                                 expected: set[tuple[str, str]]) -> None:
     """Decoys wait where a wrong resolution would land (the word taken as a
-    repository path, or `..` climbing out of `.claude`): none is read."""
+    repository path, or `..` climbing out of `.claude`): none is read. A
+    script in a home directory is code from outside the repository (AH956, which
+    stands for the hook finding on that line); a script in a hidden directory
+    the tree does not hold is reported where it would be."""
     for decoy in ("outside.sh", "usr/local/bin/notify.sh", "bin/x.sh", "x.sh", "OTHER_DIR/x.sh"):
         repo.write(decoy, EXFIL_SH)
     repo.commit("decoys")
     repo.write(".claude/settings.json", _hooked(command))
     repo.git("add", "-A")
     report = _report(repo)
-    assert {f["path"] for f in report["findings"]} == {".claude/settings.json"}
-    assert {f["rule_id"] for f in report["findings"]} == {"AH950"}
+    assert {(f["path"], f["rule_id"]) for f in report["findings"]} == expected
+
+
+def test_a_missing_script_is_not_reported_once_committed_or_under_the_hook_directory(repo: Repo) -> None:
+    """The hook and its script in one change pass as the script's content
+    allows; a script under `.claude/hooks/` is judged when it is added."""
+    repo.write(".github/setup.js", "console.log('ready')\n")
+    repo.write(".claude/settings.json", json.dumps({"hooks": {"SessionStart": [{"hooks": [
+        {"type": "command", "command": "node .github/setup.js"},
+        {"type": "command", "command": "bash .claude/hooks/later.sh"}]}]}}) + "\n")
+    repo.git("add", "-A")
+    report = _report(repo)
+    assert not [f for f in report["findings"] if f["rule_id"] == "AH1203"], report["findings"]
+    assert report["blocked"] is False
 
 
 def test_more_scripts_than_are_looked_for_is_reported_not_passed(repo: Repo) -> None:

@@ -119,7 +119,10 @@ CASES = [
          servers(x=stdio("mcp-x", env={"NODE_TLS_REJECT_UNAUTHORIZED": "0"})), blocks=("AH304",)),
     case("filesystem-root", MCP, BASE,
          servers(fs=stdio("npx", "-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "/")),
-         reports=("AH1008",)),
+         blocks=("AH1008",)),
+    case("any-server-rooted-at-home", MCP, BASE, servers(notes=stdio("notes-mcp", "--root=~")), blocks=("AH1008",)),
+    case("filesystem-project-dir", MCP, BASE,
+         servers(fs=stdio("npx", "-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "./docs", "/tmp"))),
     case("privileged-container", MCP, BASE,
          servers(db=stdio("docker", "run", "-i", "--privileged", "dbtools/mcp:1.2")), blocks=("AH1008",)),
     # auto-approval on the server itself

@@ -152,7 +152,7 @@ def test_staged_commit(repo: Repo, path: str, before: str | None, after: str, bl
 
 
 SETTINGS_RULES = ("AH101", "AH102", "AH110", "AH111", "AH112", "AH113", "AH250", "AH251", "AH252", "AH253", "AH350",
-                  "AH850", "AH851", "AH852", "AH950", "AH951", "AH952", "AH953", "AH954", "AH955",
+                  "AH850", "AH851", "AH852", "AH950", "AH951", "AH952", "AH953", "AH954", "AH955", "AH956", "AH957", "AH958", "AH959", "AH960", "AH114",
                   *(f"AH10{n:02d}" for n in range(1, 9)))
 RULE_CASES = [(rule_id, c) for rule_id in SETTINGS_RULES for c in rules.load().cases[rule_id]]
 

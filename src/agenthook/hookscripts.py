@@ -117,21 +117,47 @@ def _repo_paths(word: str, bases: tuple[str, ...], plugin: str) -> list[str]:
     return [p for p in dict.fromkeys(found) if p not in (".", "..") and not p.startswith("../")]
 
 
-def _script_paths(path: str, kind: str, commands: set[str]) -> list[str]:
-    """Repository paths of the scripts `commands` of the settings file at `path`
-    run. A relative path is looked for from the project directory and from the
-    settings file's own directory: agents differ in which one they run hooks from."""
+def _script_groups(path: str, kind: str, commands: set[str]) -> list[tuple[str, list[str]]]:
+    """Each script word `commands` of the settings file at `path` run, with the
+    repository paths it may name. A relative path is looked for from the
+    project directory and from the settings file's own directory: agents
+    differ in which one they run hooks from."""
     project, plugin = _bases(path, kind)
     bases = (project, posixpath.dirname(path))
-    return [found for command in sorted(commands) for word in launch.scripts(command)
-            for found in _repo_paths(word, bases, plugin)]
+    return [(word, _repo_paths(word, bases, plugin)) for command in sorted(commands)
+            for word in launch.scripts(command)]
 
 
-def _new_scripts(change: FileChange) -> tuple[list[str], bool]:
-    """The scripts the hooks and helpers new in `change` run, and whether every hook was read."""
+def _script_paths(path: str, kind: str, commands: set[str]) -> list[str]:
+    """Repository paths of the scripts `commands` of the settings file at `path` run."""
+    return [found for _, paths in _script_groups(path, kind, commands) for found in paths]
+
+
+def _new_commands(change: FileChange) -> tuple[set[str], bool]:
+    """The commands of the hooks and helpers new in `change`, and whether every hook was read."""
     before = _commands(_parsed(change, change.old_text))[0] if change.status != "A" else set()
     after, complete = _commands(_parsed(change, change.new_text))
-    return _script_paths(change.path, change.kind, after - before), complete
+    return after - before, complete
+
+
+def _missing(change: FileChange, commands: set[str], absent: set[str]) -> list[FileChange]:
+    """A new hook that runs a script in a hidden directory of the repository
+    that the tree does not hold (looked for everywhere it may be, and found
+    nowhere) runs whatever is put there later: the Miasma worm's hooks ran
+    `node .github/setup.js`, a file its own code wrote. A missing script in an
+    ordinary directory (`bin/setup`) is usually a build output or one the
+    checkout scanned lacks, and is left to the command's verdict; scripts
+    under an agent's hook directory are judged as hook scripts when added."""
+    found = []
+    for word, paths in _script_groups(change.path, change.kind, commands):
+        hidden = any(part.startswith(".") and part not in (".", "..") for part in paths[0].split("/")[:-1]) \
+            if paths else False
+        if hidden and all(p in absent for p in paths):
+            found.append(imports.unreadable(paths[0], HOOK_SCRIPT, change.commit,
+                                            f"A new hook in `{change.path}` runs `{word}`, which is not in the "
+                                            "repository. Whatever is put there later runs on the agent's events "
+                                            "without review; commit the script with the hook."))
+    return list({c.path: c for c in found}.values())
 
 
 # Where the settings that hold hooks live, as git pathspecs.
@@ -167,7 +193,9 @@ def referenced(changes: list[FileChange], read_for: Callable[[str | None], impor
                                              "It is larger than 8 MiB, so the scripts its hooks run were not read. "
                                              "Keep settings files small."))
             continue
-        paths, complete = _new_scripts(change)
+        commands, complete = _new_commands(change)
+        paths = _script_paths(change.path, change.kind, commands)
+        absent: set[str] = set()
         if not complete:
             result.append(imports.unreadable(change.path, HOOK_SCRIPT, change.commit,
                                              f"Its hooks hold more than {MAX_NODES} entries; agenthook stops "
@@ -192,4 +220,7 @@ def referenced(changes: list[FileChange], read_for: Callable[[str | None], impor
                                                  f"{content.why}."))
             elif content is not None:
                 result.append(imports.whole(content[0], HOOK_SCRIPT, content[1], change.commit))
+            else:
+                absent.add(path)
+        result += _missing(change, commands, absent)
     return result

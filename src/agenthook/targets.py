@@ -21,13 +21,16 @@ CODEX_CONFIG = "codex-config"
 GEMINI_SETTINGS = "gemini-settings"
 ZED_SETTINGS = "zed-settings"
 AMAZONQ_AGENT = "amazonq-agent"
+VSCODE_TASKS = "vscode-tasks"
+AGENT_JSON = "agent-json"
+OPENCODE_CONFIG = "opencode-config"
 AGENTHOOK_CONFIG = "agenthook-config"
 DOTENV = "dotenv"
 HOOK_SCRIPT = "hook-script"
 
 MARKDOWN_KINDS = frozenset({INSTRUCTIONS, CLAUDE_PROMPT})
 JSON_KINDS = frozenset({CLAUDE_SETTINGS, CLAUDE_PLUGIN, MCP_CONFIG, VSCODE_SETTINGS, CURSOR_SETTINGS, GEMINI_SETTINGS,
-                        ZED_SETTINGS, AMAZONQ_AGENT})
+                        ZED_SETTINGS, AMAZONQ_AGENT, VSCODE_TASKS, AGENT_JSON, OPENCODE_CONFIG})
 STRUCTURED_KINDS = JSON_KINDS | {CODEX_CONFIG, AGENTHOOK_CONFIG}
 # Programs that settings run on their own (hook scripts): read by the rules
 # about commands, not by those about prose addressed to a model.
@@ -63,6 +66,7 @@ DEFAULT_TARGETS: tuple[tuple[str, str], ...] = (
     ("**/.claude-plugin/plugin.json", CLAUDE_PLUGIN),
     ("**/hooks/hooks.json", CLAUDE_PLUGIN),
     ("**/.vscode/settings.json", VSCODE_SETTINGS),
+    ("**/.amp/settings.json", VSCODE_SETTINGS),  # Amp keeps the same `amp.*` settings there
     ("**/*.code-workspace", VSCODE_SETTINGS),
     ("**/.cursor/permissions.json", CURSOR_SETTINGS),
     ("**/.cursor/sandbox.json", CURSOR_SETTINGS),
@@ -72,6 +76,28 @@ DEFAULT_TARGETS: tuple[tuple[str, str], ...] = (
     ("**/.gemini/settings.json", GEMINI_SETTINGS),
     ("**/.zed/settings.json", ZED_SETTINGS),
     ("**/.amazonq/cli-agents/*.json", AMAZONQ_AGENT),
+    ("**/.vscode/tasks.json", VSCODE_TASKS),
+    ("opencode.json", OPENCODE_CONFIG),
+    ("opencode.jsonc", OPENCODE_CONFIG),
+    ("**/.opencode/opencode.json", OPENCODE_CONFIG),
+    ("**/.opencode/opencode.jsonc", OPENCODE_CONFIG),
+    # Other JSON in an agent's directory: judged as MCP configuration when it
+    # has that shape (Cursor loaded `.cursor/rules/mcp.json` in MCPoison), and
+    # its values read by the command and prose rules otherwise.
+    ("**/.cursor/**/*.json", AGENT_JSON),
+    ("**/.claude/**/*.json", AGENT_JSON),
+    ("**/.gemini/**/*.json", AGENT_JSON),
+    ("**/.vscode/**/*.json", AGENT_JSON),
+    ("**/.kiro/**/*.json", AGENT_JSON),
+    ("**/.roo/**/*.json", AGENT_JSON),
+    ("**/.kilocode/**/*.json", AGENT_JSON),
+    ("**/.junie/**/*.json", AGENT_JSON),
+    ("**/.amazonq/**/*.json", AGENT_JSON),
+    ("**/.windsurf/**/*.json", AGENT_JSON),
+    ("**/.clinerules/**/*.json", AGENT_JSON),
+    ("**/.continue/**/*.json", AGENT_JSON),
+    ("**/.codex/**/*.json", AGENT_JSON),
+    ("**/.amp/**/*.json", AGENT_JSON),
     ("**/.gemini/.env", DOTENV),
     ("**/.gemini/system.md", INSTRUCTIONS),
     ("**/.gemini/commands/**", INSTRUCTIONS),

@@ -218,6 +218,8 @@ def _sandbox_removed(doc: Doc, d: Delta) -> Iterator[Finding]:
 # Where a value sits -> how it is judged; the first match wins. New values:
 _ADDED: tuple[tuple[Callable[[Delta], bool], Judge], ...] = (
     (lambda d: d.in_list("permissions", "allow"), _allow),
+    # The older name of the allow list (`claude config add allowedTools`, before `permissions`).
+    (lambda d: d.in_list("allowedTools") and d.keys == ("allowedTools",), _allow),
     (lambda d: d.in_list("permissions", "additionalDirectories"), _directory),
     (lambda d: d.key == "defaultMode" and d.within("permissions"), _mode),
     (lambda d: d.key in _GUARDS and d.within("permissions"), _guard_changed),

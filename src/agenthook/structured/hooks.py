@@ -12,7 +12,7 @@ from typing import Any
 
 from agenthook import lazyre
 from agenthook.model import Finding, Severity
-from agenthook.structured import hosts, launch
+from agenthook.structured import hosts, launch, unprompted
 from agenthook.structured.delta import MISSING, Path
 from agenthook.structured.doc import Doc
 from agenthook.structured.launch import Launch, Source
@@ -34,15 +34,26 @@ _EVERY_TOOL = (None, "", "*", ".*")
 
 
 def command_findings(doc: Doc, line: int, launched: Launch, rule_id: str, base: Severity, subject: str,
-                     command: str) -> Iterator[Finding]:
+                     command: str, value: Any = None) -> Iterator[Finding]:
     """A hook or helper: code fetched and run at once is its own finding; the
     rest is reported under `rule_id`, at `base` unless its source is worse.
-    `subject` reads like "The `Stop` hook runs"."""
+    `subject` reads like "The `Stop` hook runs". What it runs from outside the
+    repository, inline or in the background is reported besides (`unprompted`);
+    `value` is the command as written, a line or a program and its arguments."""
     detail = f"{subject} `{command[:120]}`" + ("." if launched.source == Source.LOCAL else f": it {launched.what}.")
     if launched.source == Source.FETCHED:
         yield doc.finding("AH952", line, detail, Severity.CRITICAL, command)
         return
     yield doc.finding(rule_id, line, detail, _SOURCE_SEVERITY.get(launched.source, base), command)
+    yield from concern_findings(doc, line, subject, command, unprompted.judge(command if value is None else value,
+                                                                              False, launched))
+
+
+def concern_findings(doc: Doc, line: int, subject: str, command: str,
+                     concerns: list[unprompted.Concern]) -> Iterator[Finding]:
+    for concern in concerns:
+        yield doc.finding(concern.rule_id, line, f"{subject} `{command[:120]}`: it {concern.what}.", concern.severity,
+                          concern.token)
 
 
 def judge_command(value: Any) -> Launch | None:
@@ -105,7 +116,7 @@ def _command_hook(doc: Doc, line: int, label: str, handler: dict[str, Any], even
     if launched is None:
         return
     shown = " ".join(value) if isinstance(value, list) else str(value)
-    yield from command_findings(doc, line, launched, "AH950", Severity.MEDIUM, f"{label} runs", shown)
+    yield from command_findings(doc, line, launched, "AH950", Severity.MEDIUM, f"{label} runs", shown, value)
     if event in _GRANTING_EVENTS and _APPROVES.search(shown):
         every = matcher in _EVERY_TOOL
         yield doc.finding("AH113", line, f"{label} answers the permission check with an allow decision itself, "

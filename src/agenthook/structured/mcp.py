@@ -11,15 +11,16 @@ settings, and Codex's `[mcp_servers.*]`.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from agenthook import grants, lazyre, targets
 from agenthook.model import Finding, Severity
-from agenthook.structured import hosts, launch
+from agenthook.structured import agentkeys, hosts, launch, unprompted
 from agenthook.structured.delta import MISSING, Path
 from agenthook.structured.doc import Doc
-from agenthook.structured.hooks import command_findings
+from agenthook.structured.hooks import command_findings, concern_findings
 from agenthook.structured.launch import Launch, Source
 
 # Keys that hold a map of server name -> server.
@@ -52,7 +53,7 @@ class Server(NamedTuple):
     new: bool
 
 
-def _server_paths(tree: Any, anywhere: bool) -> Iterator[Path]:
+def _server_paths(tree: Any, anywhere: bool, doc_kind: str = "") -> Iterator[Path]:
     """Paths of server objects: members of a server map, or (in a partial tree
     of an MCP file, where the map's key may be above the hunk) any object with
     a launch key that is not a hook, environment or header."""
@@ -62,7 +63,8 @@ def _server_paths(tree: Any, anywhere: bool) -> Iterator[Path]:
         if isinstance(node, dict):
             if path and path[-1] in _NOT_SERVERS:
                 continue
-            container = bool(path) and path[-1] in CONTAINERS
+            container = bool(path) and (path[-1] in CONTAINERS or path[-1] in agentkeys.mcp_containers()
+                                        or (path == ("mcp",) and doc_kind == targets.OPENCODE_CONFIG))
             for key, value in node.items():
                 if isinstance(value, dict) and (container or (anywhere and _LAUNCH_KEYS & value.keys())):
                     yield path + (key,)
@@ -90,19 +92,29 @@ def _changed(doc: Doc, path: Path, after: dict[str, Any]) -> tuple[bool, bool, A
 
 def _flat(server: Any) -> Any:
     """Zed's older form keeps the launch in a `command` object (`path`, `args`,
-    `env`); it is read as the flat form every other agent writes."""
+    `env`), OpenCode in a `command` list; each is read as the flat form every
+    other agent writes."""
     command = server.get("command") if isinstance(server, dict) else None
+    if isinstance(command, list) and command and all(isinstance(c, str) for c in command):
+        # OpenCode writes the program and its arguments as one list.
+        return {**server, "command": command[0], "args": command[1:]}
     if not isinstance(command, dict):
         return server
     return {**server, "command": command.get("path"), "args": command.get("args", server.get("args")),
             "env": command.get("env", server.get("env"))}
 
 
+def _mcp_file(doc: Doc) -> bool:
+    """An MCP configuration file: by its kind, or (other JSON in an agent's
+    directory, such as `.cursor/rules/mcp.json`) by its name."""
+    return doc.change.kind == targets.MCP_CONFIG or (doc.change.kind == targets.AGENT_JSON and "mcp" in doc.basename)
+
+
 def servers(doc: Doc) -> Iterator[Server]:
     """The servers a change adds or modifies."""
-    anywhere = doc.partial and doc.change.kind == targets.MCP_CONFIG
+    anywhere = doc.partial and _mcp_file(doc)
     seen: set[Path] = set()
-    for path in _server_paths(doc.new, anywhere):
+    for path in _server_paths(doc.new, anywhere, doc.change.kind):
         after = doc.at(path)
         if path in seen or not isinstance(after, dict):
             continue
@@ -201,13 +213,17 @@ def _remote(doc: Doc, server: Server) -> Iterator[Finding]:
                                           "which no certificate name vouches for.", Severity.HIGH, url)
 
 
+_WHOLE_MACHINE = frozenset({"", "~", "$HOME", "${HOME}", "%USERPROFILE%", "C:", "/Users", "/home", "/root"})
+
+
 def _filesystem_root(server: dict[str, Any]) -> str:
-    """A filesystem server given the whole disk or home directory."""
-    argv = argv_of(server)
-    if not any("filesystem" in a for a in argv):
-        return ""
-    return next((a for a in argv[1:] if a.rstrip("/\\") in ("", "~", "$HOME", "${HOME}", "C:", "/Users", "/home")
-                 and not a.startswith("-")), "")
+    """A server rooted at the whole disk or the home directory: an argument, or
+    an option's `=value`, that names one (`/`, `~`, `--root=/`)."""
+    for arg in argv_of(server)[1:]:
+        value = arg.split("=", 1)[1] if arg.startswith("-") and "=" in arg else None if arg.startswith("-") else arg
+        if value is not None and value.strip() and value.rstrip("/\\") in _WHOLE_MACHINE:
+            return arg
+    return ""
 
 
 def judge_server(doc: Doc, server: Server) -> Iterator[Finding]:
@@ -220,6 +236,7 @@ def judge_server(doc: Doc, server: Server) -> Iterator[Finding]:
                           f"Starting the MCP server `{server.name}` {judged.what}.", severity,
                           judged.token)
     yield from _remote(doc, server)
+    yield from _unprompted(doc, server, judged)
     what = f"connects to `{url}`" if url else judged.what if judged else "is defined"
     if server.new:
         quiet = judged is not None and judged.source == Source.PINNED
@@ -237,8 +254,23 @@ def judge_server(doc: Doc, server: Server) -> Iterator[Finding]:
     root = _filesystem_root(server.after)
     if root:
         yield doc.finding("AH1008", _arg_line(doc, server, root),
-                          f"The filesystem server `{server.name}` is given `{root}`: every file of the user, "
-                          "keys and credentials included.", Severity.MEDIUM, root)
+                          f"The server `{server.name}` is given `{root}`: every file of the user, keys and "
+                          "credentials included, is within reach of its tools.", Severity.HIGH, root)
+
+
+def _unprompted(doc: Doc, server: Server, judged: Launch | None) -> Iterator[Finding]:
+    """A launch that runs a program from outside the repository, a shell given
+    an inline script, or a detached process; inline interpreter code is
+    AH1005's already."""
+    command = server.after.get("command")
+    if not isinstance(command, str):
+        return
+    argv = argv_of(server.after)
+    value: Any = command if len(argv) == 1 and " " in command.strip() else argv
+    concerns = [c for c in unprompted.judge(value, True, judged)
+                if not (c.rule_id == "AH957" and judged is not None and judged.source == Source.INLINE)]
+    yield from concern_findings(doc, _arg_line(doc, server, concerns[0].token) if concerns else 0,
+                                f"The MCP server `{server.name}` starts as", shlex.join(argv), concerns)
 
 
 def _launch_changed(doc: Doc, server: Server) -> bool:
@@ -315,7 +347,7 @@ def analyze(doc: Doc) -> Iterator[Finding]:
     for server in servers(doc):
         judged.add(server.path)
         yield from judge_server(doc, server)
-    if doc.partial and doc.change.kind == targets.MCP_CONFIG:
+    if doc.partial and _mcp_file(doc):
         yield from _stray_floating_specs(doc, judged)
     yield from approvals(doc)
     yield from _headers_helpers(doc)

@@ -54,7 +54,7 @@ def _helper(subject: str) -> Judge:
         launched = judge_command(d.new)
         if launched is not None:
             command = " ".join(d.new) if isinstance(d.new, list) else str(d.new)
-            yield from command_findings(doc, d.line, launched, "AH951", Severity.MEDIUM, subject, command)
+            yield from command_findings(doc, d.line, launched, "AH951", Severity.MEDIUM, subject, command, d.new)
     return judge
 
 
@@ -230,7 +230,7 @@ def _notify(doc: Doc, d: Delta) -> Iterator[Finding]:
     launched = judge_command(notify)
     if launched is not None:
         yield from command_findings(doc, doc.line(d.path[:-1], d.line), launched, "AH951", Severity.LOW,
-                                    "`notify` runs, after every turn,", " ".join(map(str, notify)))
+                                    "`notify` runs, after every turn,", " ".join(map(str, notify)), notify)
 
 
 _CODEX_ADDED: Table = (

@@ -20,7 +20,7 @@ from agenthook import lazyre, targets
 from agenthook.engine import Unit, text_units
 from agenthook.model import FileChange, Finding, Severity
 from agenthook.rules import Catalogue
-from agenthook.structured import claude, envvars, hooks, jsonloc, mcp, peers, tomlloc
+from agenthook.structured import agentkeys, claude, envvars, hooks, jsonloc, mcp, opencode, peers, tasks, tomlloc
 from agenthook.structured.delta import MISSING, Delta, diff, json_fragments, toml_fragments
 from agenthook.structured.doc import Doc
 
@@ -39,12 +39,15 @@ ANALYZERS: dict[str, list[Analyzer]] = {
     targets.CLAUDE_SETTINGS: [claude.analyze, hooks.analyze, envvars.analyze],
     targets.MCP_CONFIG: [mcp.analyze, envvars.analyze],
     targets.GEMINI_SETTINGS: [peers.gemini, hooks.analyze, mcp.analyze, envvars.analyze],
-    targets.VSCODE_SETTINGS: [peers.vscode, mcp.analyze, envvars.analyze],
+    targets.VSCODE_SETTINGS: [peers.vscode, agentkeys.analyze, mcp.analyze, envvars.analyze],
     targets.CURSOR_SETTINGS: [peers.cursor, envvars.analyze],
     targets.CODEX_CONFIG: [peers.codex, mcp.analyze, envvars.analyze],
     targets.ZED_SETTINGS: [peers.zed, mcp.analyze, envvars.analyze],
     targets.AMAZONQ_AGENT: [peers.amazonq, hooks.analyze, mcp.analyze, envvars.analyze],
     targets.CLAUDE_PLUGIN: [hooks.analyze, mcp.analyze, envvars.analyze],
+    targets.VSCODE_TASKS: [tasks.analyze],
+    targets.AGENT_JSON: [mcp.analyze, envvars.analyze],
+    targets.OPENCODE_CONFIG: [opencode.analyze, mcp.analyze, envvars.analyze],
 }
 
 
@@ -74,15 +77,18 @@ def leaf_units(doc: Doc) -> list[Unit]:
 # Kinds whose broken file drops no protection, only what it would add (a
 # plugin's hooks and servers): a parse error there warns. `hooks/hooks.json`
 # is also a name other tools may use.
-_NOTHING_TO_DROP = frozenset({targets.CLAUDE_PLUGIN})
+_NOTHING_TO_DROP = frozenset({targets.CLAUDE_PLUGIN, targets.VSCODE_TASKS, targets.AGENT_JSON})
+# Kinds read as JSON with comments wherever they sit (VS Code's and Cursor's
+# files are JSONC; other JSON in an agent's directory is read leniently).
+_JSONC_KINDS = frozenset({targets.VSCODE_TASKS, targets.AGENT_JSON, targets.OPENCODE_CONFIG})
 
-JSONC_PATHS = lazyre.compile(r"(?:^|/)(?:\.vscode|\.cursor|\.gemini|\.zed)/[^/]+$|\.code-workspace$", re.IGNORECASE)
+JSONC_PATHS = lazyre.compile(r"(?:^|/)(?:\.vscode|\.cursor|\.gemini|\.zed|\.amp)/[^/]+$|\.code-workspace$", re.IGNORECASE)
 
 
 def _parse(change: FileChange, text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
     if change.kind == targets.CODEX_CONFIG:
         return tomlloc.parse(text), tomlloc.key_lines(text)
-    return jsonloc.parse(text, jsonc=bool(JSONC_PATHS.search(change.path)))
+    return jsonloc.parse(text, jsonc=change.kind in _JSONC_KINDS or bool(JSONC_PATHS.search(change.path)))
 
 
 def _whole_in_patch(change: FileChange) -> str | None:
