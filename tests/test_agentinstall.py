@@ -133,5 +133,7 @@ def test_only_the_guards_exact_command_is_not_reported_as_a_new_hook(repo: Repo)
     assert _hook_findings(repo, "agenthook guard") == []
     assert _hook_findings(repo, f"{SCRIPT} guard") == []
     for other in ("./agenthook guard", "agenthook guard; bash .claude/x.sh", "agenthook  guard",
-                  "/tmp/elsewhere/agenthook guard", "agenthook guard --x"):
+                  "agenthook guard --x"):
         assert "AH950" in _hook_findings(repo, other), other
+    # A look-alike run from /tmp is reported by the stronger rule for code run from outside the repository.
+    assert _hook_findings(repo, "/tmp/elsewhere/agenthook guard") == ["AH956"]
