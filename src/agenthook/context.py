@@ -48,6 +48,12 @@ _NEGATIVE_LEAD_IN = lazyre.compile(
     re.IGNORECASE,
 )
 _FENCE = lazyre.compile(r"^\s*(?:```|~~~)")
+# A line that introduces a code block as something to run ("Deploy step (run it
+# after every release):"): the block is its scope, not the section's heading.
+_RUN_LEAD_IN = lazyre.compile(
+    r"\b(?:run|execute|invoke|step|always|must|make\s+sure|remember\s+to|required|then)\b[^\n]{0,200}:\s*[*_]{0,2}\s*$",
+    re.IGNORECASE,
+)
 _COMMENT_LINE = lazyre.compile(r"^\s*(?:#|//|--|/\*|\*|<!--)")
 _IMPERATIVE_START = lazyre.compile(
     r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:always\s+|please\s+|you\s+(?:must|should)\s+)?"
@@ -172,6 +178,18 @@ class Lines(dict[int, str]):
         return self._runs[start]
 
 
+def in_fence(lines: Mapping[int, str], number: int) -> bool:
+    """Whether the line stands inside a fenced code block (within the fence reach)."""
+    facts = lines if isinstance(lines, Lines) else Lines(lines)
+    run = facts._run(number - 1)
+    if run is None:
+        return False
+    at = number - 1 - run.start
+    lowest = max(run.start, number - _FENCE_REACH)
+    counts, _ = run.fences
+    return bool((counts[at] - (counts[lowest - 1 - run.start] if lowest > run.start else 0)) % 2)
+
+
 def negated_by_context(lines: Mapping[int, str], number: int) -> bool:
     """A label above the line says the example is what not to do.
 
@@ -201,6 +219,9 @@ def negated_by_context(lines: Mapping[int, str], number: int) -> bool:
         opener = run.non_blank[fence_line - 1 - run.start] if fence_line > run.start else 0
         if opener and not _FENCE.match(lines[opener]) and _LABEL_NEGATOR.search(lines[opener]):
             return True
+        if opener and not _FENCE.match(lines[opener]) and not _HEADING.match(lines[opener]) and \
+                _RUN_LEAD_IN.search(lines[opener]):
+            return False  # the block's own lead-in tells the agent to run it: a heading above does not excuse it
     elif run is not None and _COMMENT_LINE.match(lines[above]) and _LABEL_NEGATOR.search(lines[above]):
         return True
     if run is not None and _LIST_ITEM.match(line):

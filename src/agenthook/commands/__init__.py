@@ -1,0 +1,112 @@
+"""The command model: one reading of what a command does, wherever a command
+reaches an agent.
+
+`shell` splits text into simple commands as a shell would, `decode` undoes
+encodings a command undoes before running its payload, `inline` reads
+interpreter one-liners, and `effects` looks each program up in
+`data/programs.toml`. `in_text` finds the commands in a line of an
+instruction file (code spans, a line of a fenced block, prose that names a
+program) and returns their effects with where each command starts, so that
+negation can be read for that command alone.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Mapping
+from typing import NamedTuple
+
+from agenthook import lazyre
+from agenthook.commands.effects import Effect, judge_text, table
+from agenthook.commands.shell import Env, parse
+
+__all__ = ["Effect", "Env", "Found", "file_env", "in_text", "judge_text"]
+
+_SPAN = lazyre.compile(r"(`{1,3})([^`\n]{1,4000}?)\1")
+_WORD = lazyre.compile(r"[\w./$'\"\\-]{1,64}")
+_SENTENCE_END = lazyre.compile(r"(?<=[^\s.])[.!?](?=\s+[A-Z(]|\s*$)|`|\s--?\s(?=[a-z])|\s\((?=[a-z]+\b)")
+_DEFINES = lazyre.compile(r"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]{0,63}=\S|^\s*alias\s+\S{1,64}=")
+_PROMPT = lazyre.compile(r"^\s*(?:\$|>|#|PS>|PS [^>]{0,200}>)\s+(?=\S)")
+MAX_UNIT = 16384  # characters of one line read for commands per window
+_PROSE_REACH = 600  # characters of prose after a program's name read as its command
+
+
+class Found(NamedTuple):
+    """An effect of a command found in a line, and where that command starts."""
+
+    effect: Effect
+    start: int
+    text: str
+
+
+@functools.lru_cache(maxsize=1)
+def _programs() -> frozenset[str]:
+    """Program names that start a command worth reading in prose."""
+    t = table()
+    names: set[str] = set()
+    for group in ("wrappers", "interpreters", "http", "stream", "copy"):
+        names.update(k.split()[0] for k in t[group])
+    for group in (t["destroy"]["commands"], t["privilege"]["commands"], t["credentials"]["printers"]):
+        names.update(k.split()[0] for k in group)
+    names.update(t["resolve"]["programs"])
+    names.update(t["fetchers"]["programs"])
+    names.update(t["decoders"])
+    names.update(c.split()[0] for c in t["credentials"]["env_dumps"]["commands"])
+    names.update(("rm", "dd", "shred", "find", "git", "chmod", "cat", "tar", "echo", "printf", "tee", "crontab",
+                  "mkfs", "Remove-Item", "rd", "psql", "mysql", "redis-cli", "mongo", "mongosh", "sqlite3"))
+    names.difference_update(("set", "env", "host", ".", "format", "time", "command", "type", "watch", "source"))
+    return frozenset(names)
+
+
+def file_env(lines: Mapping[int, str]) -> Env:
+    """Variables and aliases that the file's lines define, read in order."""
+    env = Env()
+    for number in sorted(lines):
+        line = lines[number]
+        if _DEFINES.match(line):
+            stripped = line.strip().strip("`")
+            parse(stripped[:MAX_UNIT], env)
+    return env
+
+
+def _segments(text: str, whole: bool) -> Iterator[tuple[int, str]]:
+    """The pieces of a line that may be commands, with their offsets: the
+    whole line in code, else code spans and prose from a program's name to
+    the end of its sentence."""
+    if whole:
+        prompt = _PROMPT.match(text)
+        yield (prompt.end() if prompt else 0), text[prompt.end() if prompt else 0:]
+        return
+    spans: list[tuple[int, int]] = []
+    for match in _SPAN.finditer(text):
+        spans.append(match.span())
+        inner = match.group(2)
+        prompt = _PROMPT.match(inner)
+        yield match.start(2) + (prompt.end() if prompt else 0), inner[prompt.end() if prompt else 0:]
+    programs = _programs()
+    last_stop, span_at = 0, 0
+    for match in _WORD.finditer(text):
+        start = match.start()
+        while span_at < len(spans) and spans[span_at][1] <= start:
+            span_at += 1
+        if start < last_stop or (span_at < len(spans) and spans[span_at][0] <= start):
+            continue
+        word = match.group().strip("'\"")
+        if word not in programs and word.rsplit("/", 1)[-1] not in programs:
+            continue
+        if start and text[start - 1] not in " \t:>([{*_\"'":
+            continue
+        end = _SENTENCE_END.search(text, match.end(), match.end() + _PROSE_REACH)
+        last_stop = end.start() if end else min(len(text), match.end() + _PROSE_REACH)
+        yield start, text[start:last_stop]
+
+
+def in_text(text: str, env: Env, whole: bool) -> list[Found]:
+    """The effects of every command in `text`."""
+    found: list[Found] = []
+    windows: Iterable[tuple[int, str]] = ((0, text),) if len(text) <= MAX_UNIT else (
+        (i, text[i:i + MAX_UNIT]) for i in range(0, len(text), MAX_UNIT - 1024))
+    for base, window in windows:
+        for offset, segment in _segments(window, whole):
+            for effect in judge_text(segment, env):
+                found.append(Found(effect, base + offset, segment))
+    return found
