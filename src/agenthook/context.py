@@ -84,10 +84,12 @@ def negated_in_clause(text: str, start: int) -> bool:
     that a period directly before the match (`*.host.com`) is not taken for
     the end of a sentence.
     """
-    clause_start = max(0, start - _CLAUSE_REACH)
+    clause_start = reach = max(0, start - _CLAUSE_REACH)
     for brk in _CLAUSE_BREAK.finditer(text, clause_start, min(len(text), start + 1)):
         if brk.start() >= start:
             break
+        if text.count("`", reach, brk.start()) % 2:
+            continue  # inside a code span (`tar czf - . | ssh …`): a shell's `.` or `;` ends no sentence
         clause_start = min(brk.end(), start)
     if _NEGATOR.search(text, clause_start, start) is not None:
         return True
@@ -266,6 +268,16 @@ def is_local_host(host: str) -> bool:
 
 
 def only_local_hosts(text: str) -> bool:
-    """True when every destination named is local; an unnamed one counts as remote."""
+    """True when every destination named is local (the product's one notion of
+    it: `structured.hosts.is_internal`); an unnamed one counts as remote, and
+    so does a name that the text re-points (`--resolve`, `--connect-to`, a
+    write to /etc/hosts)."""
     found = hosts(text)
-    return bool(found) and all(is_local_host(h) for h in found)
+    if not found or _REPOINT.search(text):
+        return False
+    from agenthook.structured import hosts as destinations  # noqa: PLC0415 - needs ipaddress, loaded on use
+
+    return all(destinations.is_internal(h) for h in found)
+
+
+_REPOINT = lazyre.compile(r"--(?:resolve|connect-to)\b|/etc/hosts\b")

@@ -17,7 +17,7 @@ from agenthook.rules import Catalogue, TextRule, load
 from agenthook.rules.keywords import KeywordIndex
 from agenthook.rules.checks import CHECKS, CONTEXT_CHECKS, escalation
 from agenthook.rules.unicode import NON_ASCII_ONLY
-from agenthook.targets import CLAUDE_PROMPT, INSTRUCTIONS, SCRIPT_KINDS, STRUCTURED_KINDS
+from agenthook.targets import SCRIPT_KINDS, STRUCTURED_KINDS
 
 _WINDOW = 16384
 _OVERLAP = 1024  # window step 15360 = 2^10 * 15
@@ -201,23 +201,19 @@ def command_effects(unit: Unit, env: object, catalogue: Catalogue, kind: str,
         yield rule, Severity.parse(found.effect.severity), f"It {found.effect.says}.", found.text.strip()[:200]
 
 
-_COMMAND_KINDS = frozenset({INSTRUCTIONS, CLAUDE_PROMPT}) | SCRIPT_KINDS
-
-
 def scan_units(change: FileChange, units: Iterable[Unit], catalogue: Catalogue) -> Iterator[Finding]:
     rules = catalogue.text_rules_for(change.kind)
     checks = catalogue.raw_checks_for(change.kind)
     code = change.kind in SCRIPT_KINDS
     env = None
     for unit in units:
+        # The model's findings before the patterns': on a tie its wording (what is sent where) is kept.
         found = list(raw_checks(unit, checks))
-        if change.kind in _COMMAND_KINDS:
-            # The model's findings first: on a tie with a pattern's, its wording (what is sent where) is kept.
-            if env is None:
-                from agenthook import commands  # noqa: PLC0415
+        if env is None:
+            from agenthook import commands  # noqa: PLC0415
 
-                env = commands.file_env(unit.lines or {unit.line: unit.text})
-            found += command_effects(unit, env, catalogue, change.kind, code)
+            env = commands.file_env(unit.lines or {unit.line: unit.text})
+        found += command_effects(unit, env, catalogue, change.kind, code)
         found += match_unit(unit, rules, catalogue.keywords, code)
         for rule, severity, detail, matched in found:
             yield Finding(rule, change.path, unit.line, unit.display or unit.raw, severity, detail, change.commit,

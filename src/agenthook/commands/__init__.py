@@ -23,7 +23,13 @@ __all__ = ["Effect", "Env", "Found", "file_env", "in_text", "judge_text"]
 
 _SPAN = lazyre.compile(r"(`{1,3})([^`\n]{1,4000}?)\1")
 _WORD = lazyre.compile(r"[\w./$'\"\\-]{1,64}")
-_SENTENCE_END = lazyre.compile(r"(?<=[^\s.])[.!?](?=\s+[A-Z(]|\s*$)|`|\s--?\s(?=[a-z])|\s\((?=[a-z]+\b)")
+# Where a command named in prose ends: the sentence, a span, a dash or
+# parenthesis of prose, or a conjunction that goes on in words ("run X and
+# then retry", "run X before you commit").
+_SENTENCE_END = lazyre.compile(
+    r"(?<=[^\s.])[.!?,](?=\s+\w|\s*$)|`|\s--?\s(?=[a-z]{2,}\b(?![-=/:@]|\.\w))|\s\((?=[a-z]+\b)"
+    r"|\s(?:and|then|before|after|until|unless|when|whenever|if|so|or|but|once|because|while|whenever|to|from"
+    r"|for|on|in|with|every|each|first|again|instead)\s(?=[a-z]{2,}\b(?![-=/:@]|\.\w))")
 _DEFINES = lazyre.compile(r"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]{0,63}=\S|^\s*alias\s+\S{1,64}=")
 _PROMPT = lazyre.compile(r"^\s*(?:\$|>|#|PS>|PS [^>]{0,200}>)\s+(?=\S)")
 MAX_UNIT = 16384  # characters of one line read for commands per window
@@ -93,11 +99,30 @@ def _segments(text: str, whole: bool) -> Iterator[tuple[int, str]]:
         word = match.group().strip("'\"")
         if word not in programs and word.rsplit("/", 1)[-1] not in programs:
             continue
-        if start and text[start - 1] not in " \t:>([{*_\"'":
+        if start and text[start - 1] not in " \t:>=([{*_\"'" or text.startswith(":", match.end()):
             continue
+        lead = _lead(text, start, last_stop)
+        if lead < start:
+            start = lead  # `zip -qr - . | ssh host …`: the pipeline feeding the program is part of its command
         end = _SENTENCE_END.search(text, match.end(), match.end() + _PROSE_REACH)
         last_stop = end.start() if end else min(len(text), match.end() + _PROSE_REACH)
         yield start, text[start:last_stop]
+
+
+_LEAD_BREAK = lazyre.compile(r"(?:^|[.!?:;]\s(?!\s*\|)|`|\(|\b(?:run|use|execute|with|try)\s)")
+
+
+def _lead(text: str, start: int, floor: int) -> int:
+    """Where the pipeline ending at the program named at `start` begins: the
+    start of its sentence when a `|` (or `<(`) stands between, else `start`."""
+    low = max(floor, start - _PROSE_REACH)
+    before = text[low:start]
+    if "|" not in before and "<(" not in before:
+        return start
+    breaks = [m.end() for m in _LEAD_BREAK.finditer(before)]
+    begin = low + (breaks[-1] if breaks else 0)
+    list_marker = _PROMPT.match(text, begin) if begin == 0 else None
+    return list_marker.end() if list_marker else begin
 
 
 def in_text(text: str, env: Env, whole: bool) -> list[Found]:

@@ -226,7 +226,15 @@ class _Judge:
         self.effects.append(Effect(rule, severity, says))
 
     def command(self, cmd: Command, depth: int) -> None:
-        words, via = _unwrapped(cmd.words)
+        raw = cmd.words
+        if raw and _name(raw[0]) == "ssh" and (cmd.piped_in or any(op in ("<", "<<<") for op, _ in cmd.redirects)):
+            self._send(cmd, "ssh", raw, raw[1:])  # what is fed to ssh goes to the remote host
+        if raw and raw[0] == "alias":
+            for definition in raw[1:]:
+                body = definition.partition("=")[2]
+                if body and depth < MAX_NESTING:
+                    self.code("shell", body, depth + 1)
+        words, via = _unwrapped(raw)
         if not words:
             return
         name = _name(words[0])
@@ -371,7 +379,10 @@ class _Judge:
                     dest.startswith(("s3://", "gs://", "az://", "https://"))
                 sources = [o for o in ops[:-1] if not (":" in o and not o.startswith(("/", "./", "~")))]
                 host = _host_of(dest.split(":", 1)[0].split("@")[-1]) if "://" not in dest else _host_of(dest)
-                if remote and sources and _outside(host, self.env, repointed):
+                bucket = dest.startswith(("s3://", "gs://", "az://"))
+                if bucket:
+                    host = f"the bucket `{dest.split('/')[2]}`"
+                if remote and sources and (bucket or _outside(host, self.env, repointed)):
                     self._sent(key, sources, host or dest)
             for opt in spec.get("file", ()):
                 if opt in words:
@@ -443,6 +454,7 @@ class _Judge:
             elif matched in spec.get("postdata", ()):
                 if "$(" in value or "`" in value or ("$" in value and _secretish(value)):
                     computed = True
+        piped = cmd.piped_in and ("standard input" in sent or bool(spec.get("httpie")))
         if spec.get("httpie"):
             for op in ops:
                 if "@" in op and ("=@" in op or op.startswith("@") or op.split("@", 1)[0].isidentifier()):
@@ -460,8 +472,11 @@ class _Judge:
             self._leak(host or dest, self._inner_data(cmd) or "command output", "in the address it requests",
                        rule="AH205")
             return
+        if not sent and dest and _secretish(dest):
+            self._leak(host or dest, "a secret variable", "in the address it requests", rule="AH205")
+            return
         if sent:
-            self._sent(name, sent, host or "an unnamed host")
+            self._sent(name, sent, host or "an unnamed host", rule="AH202" if piped else "")
 
     def _upstream_data(self, cmd: Command) -> str:
         """What a pipeline feeds a command: the file the first command reads, else its output."""
@@ -470,6 +485,8 @@ class _Judge:
             if not words:
                 continue
             files = [w for w in words[1:] if not w.startswith("-")]
+            if _name(words[0]) == "tar" and files and files[0] == words[1]:
+                files = files[1:]  # `tar czf …`: the first word is tar's options
             cred = next((f for f in files if _credential(f)), "")
             if cred:
                 return cred
@@ -528,7 +545,10 @@ class _Judge:
                                                        a.startswith("--") and "k" in a[1:] and a[1:].isalpha())), "")
         if hit:
             dest = _destination(_operands(args, set(spec.get("values", ()))))
-            if dest and hosts.is_internal(_host_of(dest)) and not self.env.hosts_rewritten:
+            from agenthook import context  # noqa: PLC0415
+
+            # Only this machine is safe to reach unverified: on any network someone else may sit in the path.
+            if dest and context.is_loopback(_host_of(dest)) and not self.env.hosts_rewritten:
                 return
             rule = "AH301" if name == "curl" else "AH302"
             self.add(rule, "high", f"`{name} {hit}` accepts any certificate, so anyone on the path can read and "
@@ -621,10 +641,11 @@ class _Judge:
         creds = table()["credentials"]
         dumps = creds["env_dumps"]["commands"]
         joined = " ".join(words)
-        if (joined in dumps or (name in ("env", "printenv") and not args)) and (
+        # `$(gh auth token)` hands the token to the command around it, which is judged itself.
+        if not cmd.captured and (joined in dumps or (name in ("env", "printenv") and not args)) and (
                 cmd.piped_out or not cmd.redirects or any(op.startswith(">") for op, _ in cmd.redirects)):
             self.add("AH802", "high", f"prints every environment variable, secrets included (`{joined}`)")
-        for key, says in creds["printers"].items():
+        for key, says in creds["printers"].items() if not cmd.captured else ():
             parts = key.split()
             if _name(words[0]) == parts[0] and all(p in words[1:] for p in parts[1:]) and \
                     words[1:len(parts)] == parts[1:] or (parts[0] == _name(words[0]) and len(parts) > 2 and

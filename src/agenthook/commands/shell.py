@@ -44,6 +44,7 @@ class Command(NamedTuple):
     piped_in: bool = False  # reads the output of the command before it
     piped_out: bool = False  # its output goes to the command after it
     upstream: tuple[Command, ...] = ()  # the commands feeding its standard input, nearest first
+    captured: bool = False  # inside $( ) or backticks: its output becomes part of another command
 
     @property
     def words(self) -> list[str]:
@@ -195,7 +196,7 @@ class _Parser:
                 self.budget[0] -= 1
                 argv = self._aliased(tuple(words))
                 command = Command(argv, tuple(redirects), tuple(assigns), tuple(inner), piped_in, piped_out,
-                                  tuple(reversed(pipeline[-4:])) if piped_in else ())
+                                  tuple(reversed(pipeline[-4:])) if piped_in else (), self.depth > 0)
                 commands.append(command)
                 commands.extend(inner)
                 pipeline = pipeline + [command] if piped_out else []
@@ -256,6 +257,11 @@ class _Parser:
                                                                               text.startswith("&>", i)):
                 end_command(op)
                 i += len(op)
+                continue
+            if ch == "(" and in_word and text.startswith(")", i + 1):
+                # `name() { …; }` defines a function: the name runs nothing, its body is read as it comes
+                buf, in_word, computed, words = [], False, False, []
+                i += 2
                 continue
             if ch in "()" or (ch in "{}" and not in_word and (i + 1 >= n or text[i + 1] in " \t\n;")):
                 end_command(";")
