@@ -12,6 +12,7 @@ negation can be read for that command alone.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
@@ -30,7 +31,7 @@ _SENTENCE_END = lazyre.compile(
     r"(?<=[^\s.])[.!?,](?=\s+\w|\s*$)|`|\s--?\s(?=[a-z]{2,}\b(?![-=/:@]|\.\w))|\s\((?=[a-z]+\b)"
     r"|\s(?:and|then|before|after|until|unless|when|whenever|if|so|or|but|once|because|while|whenever|to|from"
     r"|for|on|in|with|every|each|first|again|instead)\s(?=[a-z]{2,}\b(?![-=/:@]|\.\w))")
-_DEFINES = lazyre.compile(r"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]{0,63}=\S|^\s*alias\s+\S{1,64}=")
+_DEFINES = lazyre.compile(r"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]{0,63}=\S|^\s*alias\s+\S{1,64}=|/etc/hosts\b")
 _PROMPT = lazyre.compile(r"^\s*(?:\$|>|#|PS>|PS [^>]{0,200}>)\s+(?=\S)")
 MAX_UNIT = 16384  # characters of one line read for commands per window
 _PROSE_REACH = 600  # characters of prose after a program's name read as its command
@@ -59,8 +60,14 @@ def _programs() -> frozenset[str]:
     names.update(c.split()[0] for c in t["credentials"]["env_dumps"]["commands"])
     names.update(("rm", "dd", "shred", "find", "git", "chmod", "cat", "tar", "echo", "printf", "tee", "crontab",
                   "mkfs", "Remove-Item", "rd", "psql", "mysql", "redis-cli", "mongo", "mongosh", "sqlite3"))
-    names.difference_update(("set", "env", "host", ".", "format", "time", "command", "type", "watch", "source"))
+    names.difference_update(_PLAIN_WORDS)
     return frozenset(names)
+
+
+# Program names that are also everyday words: in prose they start a command
+# only right after a verb that says to run one ("run env", "execute set").
+_PLAIN_WORDS = frozenset(("set", "env", "host", ".", "format", "time", "command", "type", "watch", "source"))
+_RUN_VERB = lazyre.compile(r"\b(?:run|execute|type|enter|call)\s+$", re.IGNORECASE)
 
 
 def file_env(lines: Mapping[int, str]) -> Env:
@@ -97,7 +104,8 @@ def _segments(text: str, whole: bool) -> Iterator[tuple[int, str]]:
         if start < last_stop or (span_at < len(spans) and spans[span_at][0] <= start):
             continue
         word = match.group().strip("'\"")
-        if word not in programs and word.rsplit("/", 1)[-1] not in programs:
+        if word not in programs and word.rsplit("/", 1)[-1] not in programs and not (
+                word in _PLAIN_WORDS and _RUN_VERB.search(text, max(0, start - 12), start)):
             continue
         if start and text[start - 1] not in " \t:>=([{*_\"'" or text.startswith(":", match.end()):
             continue

@@ -236,6 +236,8 @@ class _Judge:
                     self.code("shell", body, depth + 1)
         words, via = _unwrapped(raw)
         if not words:
+            words = raw  # a wrapper with nothing to run (`env`, `printenv`-like) is judged as itself
+        if not words:
             return
         name = _name(words[0])
         args = words[1:]

@@ -388,7 +388,7 @@ def parse(text: str, env: Env | None = None) -> list[Command]:
             if op.startswith(">") or op.startswith("&>"):
                 if target.rstrip("/") == "/etc/hosts":
                     parser.env.hosts_rewritten = True
-        if words and words[0] == "tee" and any(w == "/etc/hosts" for w in words[1:]):
+        if "tee" in words and "/etc/hosts" in words[words.index("tee"):]:
             parser.env.hosts_rewritten = True
     return commands
 
