@@ -67,7 +67,7 @@ def _programs() -> frozenset[str]:
 # Program names that are also everyday words: in prose they start a command
 # only right after a verb that says to run one ("run env", "execute set").
 _PLAIN_WORDS = frozenset(("set", "env", "host", ".", "format", "time", "command", "type", "watch", "source"))
-_RUN_VERB = lazyre.compile(r"\b(?:run|execute|type|enter|call)\s+$", re.IGNORECASE)
+_RUN_VERB = lazyre.compile(r"\b(?:run|execute|type|enter|call)\s+`?$", re.IGNORECASE)
 
 
 def file_env(lines: Mapping[int, str]) -> Env:
@@ -93,6 +93,8 @@ def _segments(text: str, whole: bool) -> Iterator[tuple[int, str]]:
     for match in _SPAN.finditer(text):
         spans.append(match.span())
         inner = match.group(2)
+        if inner.strip() in _PLAIN_WORDS and not _RUN_VERB.search(text, max(0, match.start() - 12), match.start()):
+            continue  # "the `env` section": a name, not a command
         prompt = _PROMPT.match(inner)
         yield match.start(2) + (prompt.end() if prompt else 0), inner[prompt.end() if prompt else 0:]
     programs = _programs()

@@ -254,7 +254,7 @@ class _Judge:
         for op, target in cmd.redirects:
             if target.startswith("/dev/tcp/") or target.startswith("/dev/udp/"):
                 host = target.split("/")[3] if target.count("/") >= 3 else ""
-                if op.startswith(">") and _outside(host, self.env):
+                if (op.startswith(">") or op == "<>") and _outside(host, self.env):
                     self.add("AH202", "high", f"writes `{name}` output to a raw connection to {host}")
                 if op == "<" and name in table()["interpreters"] and _outside(host, self.env):
                     self.add("AH901", "critical", f"runs code read from a raw connection to {host}")
@@ -643,10 +643,15 @@ class _Judge:
         creds = table()["credentials"]
         dumps = creds["env_dumps"]["commands"]
         joined = " ".join(words)
-        # `$(gh auth token)` hands the token to the command around it, which is judged itself.
-        if not cmd.captured and (joined in dumps or (name in ("env", "printenv") and not args)) and (
-                cmd.piped_out or not cmd.redirects or any(op.startswith(">") for op, _ in cmd.redirects)):
+        # `$(gh auth token)` hands the token to the command around it, which is judged itself; a
+        # dump piped on is judged where it goes (`env | grep -i electron` shows what it filters for).
+        dump = joined in dumps or (name in ("env", "printenv") and not args)
+        if dump and not cmd.captured and not cmd.piped_out:
             self.add("AH802", "high", f"prints every environment variable, secrets included (`{joined}`)")
+        elif cmd.piped_in and cmd.upstream and not cmd.piped_out and _is_dump(cmd.upstream[-1].words, dumps) and (
+                name not in _FILTERS or any(_secretish("$" + a) for a in args)):
+            self.add("AH802", "high", f"prints the environment, secrets included (`{' '.join(cmd.upstream[-1].words)}"
+                                      f" | {joined[:40]}`)")
         for key, says in creds["printers"].items() if not cmd.captured else ():
             parts = key.split()
             if _name(words[0]) == parts[0] and all(p in words[1:] for p in parts[1:]) and \
@@ -707,6 +712,13 @@ class _Judge:
         if any(joined.startswith(c) for c in spec["commands"]) or (name == "crontab" and args and
                                                                    not args[0].startswith("-")):
             self.add("AH708", "medium", f"schedules a command to run again later (`{joined[:60]}`)")
+
+
+_FILTERS = frozenset(("grep", "egrep", "fgrep", "rg", "awk", "sed", "wc", "cut", "jq"))
+
+
+def _is_dump(words: list[str], dumps: list[str]) -> bool:
+    return bool(words) and (" ".join(words) in dumps or (_name(words[0]) in ("env", "printenv") and len(words) == 1))
 
 
 _SECRETISH = lazyre.compile(r"\$\{?\w*(?:TOKEN|SECRET|KEY|PASS|PWD|CRED|AUTH|COOKIE|SESSION)", re.IGNORECASE)

@@ -22,7 +22,7 @@ _SENDS = lazyre.compile(
     r"|Net::HTTP\.post|Net::HTTP::Post|LWP::UserAgent|HTTP::Tiny[^;]{0,100}post|->post\(|socket\.(?:send|sendall|connect)"
     r"|IO::Socket|TCPSocket|fsockopen|curl_exec|Invoke-RestMethod[^|;]{0,300}-(?:Method\s+['\"]?(?:Post|Put)|InFile|Body)"
     r"|Invoke-WebRequest[^|;]{0,300}-(?:Method\s+['\"]?(?:Post|Put)|InFile|Body)|(?:iwr|irm)\s[^|;]{0,300}-(?:Method\s+['\"]?Post|InFile|Body)"
-    r"|UploadFile|UploadString|UploadData",
+    r"|UploadFile|UploadString|UploadData|\bmethod\s*[:=]\s*['\"](?:POST|PUT|PATCH)['\"]",
     re.IGNORECASE,
 )
 _FETCHES = lazyre.compile(
@@ -42,14 +42,15 @@ _SECRET = lazyre.compile(r"\.env\b|\.ssh|id_rsa|id_ed25519|\.aws|credentials|\.n
                          r"process\.env|ENV\[|\$ENV|getenv|\$env:|environ", re.IGNORECASE)
 _ENV_DUMP = lazyre.compile(r"\bdict\(os\.environ\)|os\.environ(?!\s*[\[.(])|JSON\.stringify\(process\.env\)|"
                            r"Get-ChildItem\s+env:|\bgci\s+env:|\bls\s+env:", re.IGNORECASE)
-_URL = lazyre.compile(r"https?://([^/\s'\"`)]{1,253})", re.IGNORECASE)
+_URL = lazyre.compile(r"https?://([^/\s'\"`)]{1,253})|\b(?:host|hostname)\s*[:=]\s*['\"]([\w.-]{1,253})['\"]",
+                      re.IGNORECASE)
 
 Verdict = tuple[str, str, str, str]  # rule, severity, says, shell text to judge
 
 
 def _outside(code: str) -> str:
     """The first outside host the code names; 'an outside host' when it names none."""
-    found = [m.group(1).split(":")[0].split("@")[-1].lower() for m in _URL.finditer(code)]
+    found = [(m.group(1) or m.group(2)).split(":")[0].split("@")[-1].lower() for m in _URL.finditer(code)]
     outside = [h for h in found if not hosts.is_internal(h)]
     if found and not outside:
         return ""
