@@ -190,12 +190,18 @@ def command_effects(unit: Unit, env: object, catalogue: Catalogue, kind: str,
     block or list it stands in; in code nothing excuses it."""
     from agenthook import commands  # noqa: PLC0415 - the model loads only when a line is read
 
+    text = unit.text
+    if kind in STRUCTURED_KINDS:
+        # A settings value (`command=…`) is a command as it stands, whatever words it holds.
+        key, eq, value = text.partition("=")
+        if eq and key.replace(".", "").replace("_", "").replace("-", "").isalnum():
+            text, code = value, True
     whole = code or (unit.lines is not None and context.in_fence(unit.lines, unit.line))
-    for found in commands.in_text(unit.text, env, whole):  # type: ignore[arg-type]
+    for found in commands.in_text(text, env, whole):  # type: ignore[arg-type]
         rule = catalogue.get(found.effect.rule)
         if rule is None or kind not in rule.kinds:
             continue
-        if not code and (context.negated_in_clause(unit.text, found.start) or (
+        if not code and (context.negated_in_clause(text, found.start) or (
                 unit.lines is not None and context.negated_by_context(unit.lines, unit.line))):
             continue
         yield rule, Severity.parse(found.effect.severity), f"It {found.effect.says}.", found.text.strip()[:200]

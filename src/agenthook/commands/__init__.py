@@ -64,6 +64,12 @@ def _programs() -> frozenset[str]:
     return frozenset(names)
 
 
+# A span that opens its sentence and is its subject ("`X` is only run by CI",
+# "`X` deletes the volume") is spoken of, not asked for.
+_SPOKEN_OF = lazyre.compile(r"\s+(?:is|are|was|were|has|have|only|never|gets|runs|deletes|removes|destroys|drops"
+                            r"|wipes|prints|sends|would|will\s+(?:delete|remove|destroy|wipe))\b", re.IGNORECASE)
+_SENTENCE_START = lazyre.compile(r"(?:^|[.!?:]\s+|^\s*(?:[-*+]|\d+[.)])\s+|\|\s*)$")
+
 # Program names that are also everyday words: in prose they start a command
 # only right after a verb that says to run one ("run env", "execute set").
 _PLAIN_WORDS = frozenset(("set", "env", "host", ".", "format", "time", "command", "type", "watch", "source"))
@@ -95,6 +101,9 @@ def _segments(text: str, whole: bool) -> Iterator[tuple[int, str]]:
         inner = match.group(2)
         if inner.strip() in _PLAIN_WORDS and not _RUN_VERB.search(text, max(0, match.start() - 12), match.start()):
             continue  # "the `env` section": a name, not a command
+        if _SPOKEN_OF.match(text, match.end()) and _SENTENCE_START.search(text, max(0, match.start() - 8),
+                                                                          match.start()):
+            continue  # "`terraform destroy` is only run by CI": the sentence speaks of the command
         prompt = _PROMPT.match(inner)
         yield match.start(2) + (prompt.end() if prompt else 0), inner[prompt.end() if prompt else 0:]
     programs = _programs()

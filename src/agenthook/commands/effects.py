@@ -38,6 +38,7 @@ def table() -> dict[str, Any]:
                           "programs")[0]
 
 
+@functools.lru_cache(maxsize=4096)
 def _name(word: str) -> str:
     """The program a word names: `/usr/bin/curl` and `curl.exe` are `curl`."""
     base = posixpath.basename(word.replace("\\", "/")) if not word.startswith("<(") else word
@@ -191,6 +192,8 @@ def _credential(word: str) -> str:
                 home = path.split("/", 3)[3]
         if path.startswith("/root/"):
             home = path[len("/root/"):]
+    if path.endswith(".pub") or path.endswith("/known_hosts"):
+        return ""  # public keys and host fingerprints are meant to be shared
     for key, says in creds["files"].items():
         if key.startswith("/"):
             if path == key or (key.endswith("/") and path.startswith(key)) or path.startswith(key + "/"):
@@ -245,6 +248,7 @@ class _Judge:
         if interp:
             self._interpreter(cmd, name, interp, args, depth)
         self._send(cmd, name, words, args)
+        self._install(words)
         self._tls(name, words, args)
         self._dns(cmd, name, args)
         self._destroy(cmd, name, words, args)
@@ -297,6 +301,24 @@ class _Judge:
             self.add("AH902", "high", f"runs what `{self._decoder_in(cmd.inner)}` decodes")
         if code:
             self.code(kind, code, depth + 1)
+
+    def _install(self, words: list[str]) -> None:
+        """A package installed from a URL runs that URL's install scripts."""
+        spec = table()["installs"]
+        joined = " ".join([_name(words[0]), *words[1:6]])
+        if not any(joined.startswith(c + " ") for c in spec["commands"]):
+            return
+        for word in words[2:]:
+            url = word[4:] if word.startswith("git+") else word
+            if "://" not in url or word.startswith("-"):
+                continue
+            host = _host_of(url)
+            if not _outside(host, self.env):
+                continue
+            forge = any(host == f or host.endswith("." + f) for f in spec["forges"])
+            self.add("AH901", "medium" if forge else "high",
+                     f"installs a package from {host}, whose install scripts run on this machine (`{word[:60]}`)")
+            return
 
     def _fetch_run(self, fetched: str, name: str) -> None:
         from agenthook.rules import checks  # noqa: PLC0415

@@ -12,12 +12,15 @@ hostile input costs time in proportion to its length.
 """
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 MAX_TEXT = 65536  # characters of one call read as shell; callers window longer text
 MAX_DEPTH = 6  # nested $( ), backticks and <( ) read as commands
 MAX_COMMANDS = 2000  # simple commands kept from one call
 
+# A run of characters that mean nothing special to the shell, taken in one step.
+_PLAIN_RUN = re.compile(r"[^\s\\'\"$`|&;<>(){}#]+")
 _OPERATORS = ("&&", "||", "|&", ";;", "|", ";", "&", "\n")
 _REDIRECTS = ("<<<", "<<-", "<<", "&>>", "&>", ">>", ">|", "<>", "<", ">")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
@@ -205,7 +208,14 @@ class _Parser:
             piped_in = piped_out
             words, redirects, inner = [], [], []
 
+        plain = _PLAIN_RUN.match
         while i < n:
+            run = plain(text, i)
+            if run:
+                buf.append(run.group())
+                in_word = True
+                i = run.end()
+                continue
             ch = text[i]
             if ch == "\\":
                 if i + 1 < n and text[i + 1] == "\n":
