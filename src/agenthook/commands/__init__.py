@@ -147,10 +147,17 @@ def _lead(text: str, start: int, floor: int) -> int:
 def in_text(text: str, env: Env, whole: bool) -> list[Found]:
     """The effects of every command in `text`."""
     found: list[Found] = []
+    memo: dict = {}  # effects of commands already judged in this text, by signature
+    by_segment: dict[tuple[str, int, int, bool], list[Effect]] = {}  # and of segments, for a line that repeats itself
     windows: Iterable[tuple[int, str]] = ((0, text),) if len(text) <= MAX_UNIT else (
         (i, text[i:i + MAX_UNIT]) for i in range(0, len(text), MAX_UNIT - 1024))
     for base, window in windows:
         for offset, segment in _segments(window, whole):
-            for effect in judge_text(segment, env):
-                found.append(Found(effect, base + offset, segment))
+            key = (segment, len(env.variables), len(env.aliases), env.hosts_rewritten)
+            effects = by_segment.get(key)
+            if effects is None:
+                effects = judge_text(segment, env, memo)
+                if len(by_segment) < 4096:
+                    by_segment[key] = effects
+            found.extend(Found(effect, base + offset, segment) for effect in effects)
     return found

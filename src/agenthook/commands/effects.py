@@ -45,6 +45,23 @@ def _name(word: str) -> str:
     return base[:-4] if base.lower().endswith(".exe") and base.lower() not in table()["interpreters"] else base
 
 
+@functools.lru_cache(maxsize=1)
+def _index() -> dict[str, Any]:
+    """Lookups built once from the table: rows by their first word, name sets."""
+    t = table()
+    by_first: dict[str, dict[str, list[tuple[list[str], str]]]] = {}
+    for group, rows in (("printers", t["credentials"]["printers"]), ("privilege", t["privilege"]["commands"])):
+        table_ = by_first.setdefault(group, {})
+        for key, says in rows.items():
+            parts = key.split()
+            table_.setdefault(parts[0], []).append((parts, says))
+    return {
+        **by_first,
+        "readers": frozenset(t["credentials"]["readers"]["programs"]) | {"scp", "rsync"},
+        "dumps": frozenset(t["credentials"]["env_dumps"]["commands"]),
+    }
+
+
 def _key(words: list[str], entries: dict[str, Any]) -> tuple[str, int]:
     """The longest entry key that the command's words start with ("aws s3 cp"), and its length in words."""
     first = _name(words[0]) if words else ""
@@ -500,7 +517,9 @@ class _Judge:
             self._leak(host or dest, "a secret variable", "in the address it requests", rule="AH205")
             return
         if sent:
-            self._sent(name, sent, host or "an unnamed host", rule="AH202" if piped else "")
+            self._sent(name, sent, host or "an unnamed host")
+            if piped:  # also a pipe into a network tool: an allow entry for either id keeps covering the line
+                self._sent(name, sent, host or "an unnamed host", rule="AH202")
 
     def _upstream_data(self, cmd: Command) -> str:
         """What a pipeline feeds a command: the file the first command reads, else its output."""
@@ -662,8 +681,7 @@ class _Judge:
     # -- credentials -----------------------------------------------------------
 
     def _credentials(self, cmd: Command, name: str, words: list[str], args: list[str]) -> None:
-        creds = table()["credentials"]
-        dumps = creds["env_dumps"]["commands"]
+        dumps = _index()["dumps"]
         joined = " ".join(words)
         # `$(gh auth token)` hands the token to the command around it, which is judged itself; a
         # dump piped on is judged where it goes (`env | grep -i electron` shows what it filters for).
@@ -674,14 +692,11 @@ class _Judge:
                 name not in _FILTERS or any(_secretish("$" + a) for a in args)):
             self.add("AH802", "high", f"prints the environment, secrets included (`{' '.join(cmd.upstream[-1].words)}"
                                       f" | {joined[:40]}`)")
-        for key, says in creds["printers"].items() if not cmd.captured else ():
-            parts = key.split()
-            if _name(words[0]) == parts[0] and all(p in words[1:] for p in parts[1:]) and \
-                    words[1:len(parts)] == parts[1:] or (parts[0] == _name(words[0]) and len(parts) > 2 and
-                                                         all(p in words for p in parts[1:])):
+        for parts, says in _index()["printers"].get(name, ()) if not cmd.captured else ():
+            if words[1:len(parts)] == parts[1:] or (len(parts) > 2 and all(p in words for p in parts[1:])):
                 self.add("AH803", "high", f"{says} (`{joined[:60]}`)")
                 break
-        if name in creds["readers"]["programs"] or name in ("scp", "rsync"):
+        if name in _index()["readers"]:
             for word in list(args) + [t for op, t in cmd.redirects if op == "<"]:
                 says = _credential(word)
                 if says and says != "the project's secrets file":
@@ -692,9 +707,8 @@ class _Judge:
 
     def _privilege(self, cmd: Command, name: str, words: list[str], args: list[str], depth: int) -> None:
         priv = table()["privilege"]
-        for key, says in priv["commands"].items():
-            parts = key.split()
-            if _name(words[0]) == parts[0] and words[1:len(parts)] == parts[1:]:
+        for parts, says in _index()["privilege"].get(name, ()):
+            if words[1:len(parts)] == parts[1:]:
                 self.add("AH710", "high", f"{says} (`{' '.join(words)[:60]}`)")
                 return
         if name == "chmod" and any(a in ("-R", "--recursive") for a in args) and any(
@@ -739,7 +753,7 @@ class _Judge:
 _FILTERS = frozenset(("grep", "egrep", "fgrep", "rg", "awk", "sed", "wc", "cut", "jq"))
 
 
-def _is_dump(words: list[str], dumps: list[str]) -> bool:
+def _is_dump(words: list[str], dumps: frozenset[str]) -> bool:
     return bool(words) and (" ".join(words) in dumps or (_name(words[0]) in ("env", "printenv") and len(words) == 1))
 
 
@@ -775,11 +789,30 @@ def _broad(target: str, t: dict[str, Any]) -> str:
     return ""
 
 
-def judge(commands: list[Command], env: Env) -> list[Effect]:
-    """The effects of parsed commands, each once."""
+def _signature(cmd: Command) -> tuple[Any, ...]:
+    """What a command's effects depend on, so that a line repeating one command judges it once."""
+    return (cmd.argv, cmd.redirects, cmd.piped_in, cmd.piped_out, cmd.captured,
+            tuple(u.argv for u in cmd.upstream), tuple(i.argv for i in cmd.inner))
+
+
+_MEMO_LIMIT = 4096
+
+
+def judge(commands: list[Command], env: Env, memo: dict[tuple[Any, ...], list[Effect]] | None = None) -> list[Effect]:
+    """The effects of parsed commands, each once. `memo` keeps the effects of
+    commands already judged (by signature) across calls on the same text."""
     judge_ = _Judge(env)
+    memo = {} if memo is None or env.hosts_rewritten else memo
     for cmd in commands:
+        signature = _signature(cmd)
+        known = memo.get(signature)
+        if known is not None:
+            judge_.effects.extend(known)
+            continue
+        before = len(judge_.effects)
         judge_.command(cmd, 0)
+        if len(memo) < _MEMO_LIMIT:
+            memo[signature] = judge_.effects[before:]
     seen: set[Effect] = set()
     out = []
     for effect in judge_.effects:
@@ -789,7 +822,9 @@ def judge(commands: list[Command], env: Env) -> list[Effect]:
     return out
 
 
-def judge_text(text: str, env: Env | None = None) -> list[Effect]:
+def judge_text(text: str, env: Env | None = None,
+               memo: dict[tuple[Any, ...], list[Effect]] | None = None) -> list[Effect]:
+    """The effects of every command in `text` read as shell."""
     env = env or Env()
-    return judge(shell.parse(text, env), env)
+    return judge(shell.parse(text, env), env, memo)
 

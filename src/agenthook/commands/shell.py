@@ -23,6 +23,8 @@ MAX_COMMANDS = 2000  # simple commands kept from one call
 _PLAIN_RUN = re.compile(r"[^\s\\'\"$`|&;<>(){}#]+")
 _OPERATORS = ("&&", "||", "|&", ";;", "|", ";", "&", "\n")
 _REDIRECTS = ("<<<", "<<-", "<<", "&>>", "&>", ">>", ">|", "<>", "<", ">")
+_OPERATOR = re.compile("|".join(re.escape(o) for o in _OPERATORS))
+_REDIRECT = re.compile("|".join(re.escape(r) for r in _REDIRECTS))
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
                    "f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
 
@@ -262,7 +264,8 @@ class _Parser:
                 j = text.find("\n", i)
                 i = n if j < 0 else j
                 continue
-            op = next((o for o in _OPERATORS if text.startswith(o, i)), "")
+            found_op = _OPERATOR.match(text, i)
+            op = found_op.group() if found_op else ""
             if op and not (op == "&" and i and text[i - 1] in "<>") and not (op.startswith("&") and
                                                                               text.startswith("&>", i)):
                 end_command(op)
@@ -277,7 +280,8 @@ class _Parser:
                 end_command(";")
                 i += 1
                 continue
-            red = next((r for r in _REDIRECTS if text.startswith(r, i)), "")
+            found_red = _REDIRECT.match(text, i) if ch in "<>&" else None
+            red = found_red.group() if found_red else ""
             if red:
                 fd = "".join(buf) if in_word and "".join(buf).isdigit() else ""
                 if in_word and not fd:
