@@ -115,10 +115,14 @@ def _segments(text: str, whole: bool) -> Iterator[tuple[int, str]]:
         if start < last_stop or (span_at < len(spans) and spans[span_at][0] <= start):
             continue
         word = match.group().strip("'\"")
+        word = word if word in programs else word.lower()
+        head, dot, tail = word.rpartition(".")
+        if dot and head.isalpha() and tail in programs:  # "Notes.curl -k …": a sentence run into a command
+            start, word = start + len(head) + 1, tail
         if word not in programs and word.rsplit("/", 1)[-1] not in programs and not (
                 word in _PLAIN_WORDS and _RUN_VERB.search(text, max(0, start - 12), start)):
             continue
-        if start and text[start - 1] not in " \t:>=([{*_\"'" or text.startswith(":", match.end()):
+        if start and text[start - 1] not in " \t:>=([{*_\"'." or text.startswith(":", match.end()):
             continue
         lead = _lead(text, start, last_stop)
         if lead < start:

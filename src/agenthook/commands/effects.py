@@ -45,6 +45,29 @@ def _name(word: str) -> str:
     return base[:-4] if base.lower().endswith(".exe") and base.lower() not in table()["interpreters"] else base
 
 
+def _folded(words: list[str]) -> list[str]:
+    """Words as an agent reads them: a command written in capitals (`CURL -K URL`) is the command in
+    lower case, and so is a long option in mixed case (`--InSeCuRe`); a program's name runs in any
+    case on the case-insensitive file systems of macOS and Windows."""
+    if words and " " in words[0].strip():
+        # `c"url -"k`: one shell word with a space, which an agent reads (and retypes) as `curl -k`
+        words = words[0].split() + words[1:]
+    letters = "".join(w for w in words if "://" not in w or w.isupper())
+    if letters and any(c.isalpha() for c in letters) and not any(c.islower() for c in letters):
+        return [w.lower() for w in words]
+    out = [w.lower() if w.startswith("--") else w for w in words]
+    if out and out[0] != out[0].lower() and out[0].lower() in _known_programs():
+        out[0] = out[0].lower()
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _known_programs() -> frozenset[str]:
+    t = table()
+    names = {k.split()[0] for group in ("http", "stream", "copy", "wrappers", "interpreters") for k in t[group]}
+    return frozenset(n for n in names if n.islower())
+
+
 @functools.lru_cache(maxsize=1)
 def _index() -> dict[str, Any]:
     """Lookups built once from the table: rows by their first word, name sets."""
@@ -246,7 +269,7 @@ class _Judge:
         self.effects.append(Effect(rule, severity, says))
 
     def command(self, cmd: Command, depth: int) -> None:
-        raw = cmd.words
+        raw = _folded(cmd.words)
         if raw and _name(raw[0]) == "ssh" and (cmd.piped_in or any(op in ("<", "<<<") for op, _ in cmd.redirects)):
             self._send(cmd, "ssh", raw, raw[1:])  # what is fed to ssh goes to the remote host
         if raw and raw[0] == "alias":
@@ -350,7 +373,7 @@ class _Judge:
     def _fetcher_in(self, commands: tuple[Command, ...] | list[Command]) -> str:
         fetchers = set(table()["fetchers"]["programs"])
         for c in commands:
-            words, _ = _unwrapped(c.words)
+            words, _ = _unwrapped(_folded(c.words))
             if words and _name(words[0]) in fetchers and _name(words[0]) != "certutil":
                 dest = _destination(words[1:])
                 if dest and not _outside(_host_of(dest), self.env):
@@ -361,7 +384,7 @@ class _Judge:
     def _decoder_in(self, commands: tuple[Command, ...] | list[Command]) -> str:
         decoders = table()["decoders"]
         for c in commands:
-            words, _ = _unwrapped(c.words)
+            words, _ = _unwrapped(_folded(c.words))
             if not words:
                 continue
             name = _name(words[0])
