@@ -37,7 +37,7 @@ def test_commit_without_agent_files_loads_neither_click_nor_rules(repo: Repo) ->
     code, modules, _ = _imported(repo, "pre-commit")
     assert code == 0
     assert "agenthook.hookcli" in modules
-    assert not {"click", "agenthook.engine", "agenthook.rules", "agenthook.cli"} & modules
+    assert not {"click", "agenthook.engine", "agenthook.rules", "agenthook.cli", "agenthook.commands"} & modules
 
 
 def test_a_root_settings_file_too_large_to_skim_sends_the_commit_to_the_full_check(repo: Repo) -> None:

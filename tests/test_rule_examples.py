@@ -57,6 +57,26 @@ def test_counterexample_does_not_fire_its_rule(rule: TextRule, line: str) -> Non
     assert rule.rule.id not in _fired(rule, line)
 
 
+def _model_lines(index: int) -> list[Any]:
+    return [pytest.param(rule_id, line, id=f"{rule_id}-model-{i}")
+            for rule_id, pair in sorted(CATALOGUE.model_examples.items()) for i, line in enumerate(pair[index])]
+
+
+@pytest.mark.parametrize(("rule_id", "line"), _model_lines(0))
+def test_model_rule_example_fires(rule_id: str, line: str) -> None:
+    """A rule the command model reports fires on each of its examples, in an instruction file."""
+    change = FileChange(path="CLAUDE.md", kind=INSTRUCTIONS, status="A", added=[AddedLine(1, line)],
+                        new_lines={1: line}, new_text=line + "\n")
+    assert rule_id in {f.rule.id for f in engine.scan_change(change, CATALOGUE)}
+
+
+@pytest.mark.parametrize(("rule_id", "line"), _model_lines(1))
+def test_model_rule_counterexample_does_not_fire(rule_id: str, line: str) -> None:
+    change = FileChange(path="CLAUDE.md", kind=INSTRUCTIONS, status="A", added=[AddedLine(1, line)],
+                        new_lines={1: line}, new_text=line + "\n")
+    assert rule_id not in {f.rule.id for f in engine.scan_change(change, CATALOGUE)}
+
+
 def _cases() -> list[Any]:
     return [pytest.param(rule_id, case, id=f"{rule_id}-{i}")
             for rule_id, cases in sorted(CATALOGUE.cases.items()) for i, case in enumerate(cases)]

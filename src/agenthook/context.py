@@ -48,6 +48,12 @@ _NEGATIVE_LEAD_IN = lazyre.compile(
     re.IGNORECASE,
 )
 _FENCE = lazyre.compile(r"^\s*(?:```|~~~)")
+# A line that introduces a code block as something to run ("Deploy step (run it
+# after every release):"): the block is its scope, not the section's heading.
+_RUN_LEAD_IN = lazyre.compile(
+    r"\b(?:run|execute|invoke|step|always|must|make\s+sure|remember\s+to|required|then)\b[^\n]{0,200}:\s*[*_]{0,2}\s*$",
+    re.IGNORECASE,
+)
 _COMMENT_LINE = lazyre.compile(r"^\s*(?:#|//|--|/\*|\*|<!--)")
 _IMPERATIVE_START = lazyre.compile(
     r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:always\s+|please\s+|you\s+(?:must|should)\s+)?"
@@ -78,10 +84,12 @@ def negated_in_clause(text: str, start: int) -> bool:
     that a period directly before the match (`*.host.com`) is not taken for
     the end of a sentence.
     """
-    clause_start = max(0, start - _CLAUSE_REACH)
+    clause_start = reach = max(0, start - _CLAUSE_REACH)
     for brk in _CLAUSE_BREAK.finditer(text, clause_start, min(len(text), start + 1)):
         if brk.start() >= start:
             break
+        if text.count("`", reach, brk.start()) % 2:
+            continue  # inside a code span (`tar czf - . | ssh …`): a shell's `.` or `;` ends no sentence
         clause_start = min(brk.end(), start)
     if _NEGATOR.search(text, clause_start, start) is not None:
         return True
@@ -172,6 +180,18 @@ class Lines(dict[int, str]):
         return self._runs[start]
 
 
+def in_fence(lines: Mapping[int, str], number: int) -> bool:
+    """Whether the line stands inside a fenced code block (within the fence reach)."""
+    facts = lines if isinstance(lines, Lines) else Lines(lines)
+    run = facts._run(number - 1)
+    if run is None:
+        return False
+    at = number - 1 - run.start
+    lowest = max(run.start, number - _FENCE_REACH)
+    counts, _ = run.fences
+    return bool((counts[at] - (counts[lowest - 1 - run.start] if lowest > run.start else 0)) % 2)
+
+
 def negated_by_context(lines: Mapping[int, str], number: int) -> bool:
     """A label above the line says the example is what not to do.
 
@@ -201,6 +221,9 @@ def negated_by_context(lines: Mapping[int, str], number: int) -> bool:
         opener = run.non_blank[fence_line - 1 - run.start] if fence_line > run.start else 0
         if opener and not _FENCE.match(lines[opener]) and _LABEL_NEGATOR.search(lines[opener]):
             return True
+        if opener and not _FENCE.match(lines[opener]) and not _HEADING.match(lines[opener]) and \
+                _RUN_LEAD_IN.search(lines[opener]):
+            return False  # the block's own lead-in tells the agent to run it: a heading above does not excuse it
     elif run is not None and _COMMENT_LINE.match(lines[above]) and _LABEL_NEGATOR.search(lines[above]):
         return True
     if run is not None and _LIST_ITEM.match(line):
@@ -245,6 +268,16 @@ def is_local_host(host: str) -> bool:
 
 
 def only_local_hosts(text: str) -> bool:
-    """True when every destination named is local; an unnamed one counts as remote."""
+    """True when every destination named is local (the product's one notion of
+    it: `structured.hosts.is_internal`); an unnamed one counts as remote, and
+    so does a name that the text re-points (`--resolve`, `--connect-to`, a
+    write to /etc/hosts)."""
     found = hosts(text)
-    return bool(found) and all(is_local_host(h) for h in found)
+    if not found or _REPOINT.search(text):
+        return False
+    from agenthook.structured import hosts as destinations  # noqa: PLC0415 - needs ipaddress, loaded on use
+
+    return all(destinations.is_internal(h) for h in found)
+
+
+_REPOINT = lazyre.compile(r"--(?:resolve|connect-to)\b|/etc/hosts\b")

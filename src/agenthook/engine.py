@@ -183,13 +183,45 @@ def text_units(change: FileChange) -> list[Unit]:
     return units
 
 
+def command_effects(unit: Unit, env: object, catalogue: Catalogue, kind: str,
+                    code: bool) -> Iterator[tuple[Rule, Severity, str, str]]:
+    """What the commands in a unit do, read by the command model. In prose a
+    command is excused by a warning in its own clause or by the label of the
+    block or list it stands in; in code nothing excuses it."""
+    from agenthook import commands  # noqa: PLC0415 - the model loads only when a line is read
+
+    text = unit.text
+    if kind in STRUCTURED_KINDS:
+        # A settings value (`command=…`) is a command as it stands, whatever words it holds.
+        key, eq, value = text.partition("=")
+        if eq and key.replace(".", "").replace("_", "").replace("-", "").isalnum():
+            text, code = value, True
+    whole = code or (unit.lines is not None and context.in_fence(unit.lines, unit.line))
+    for found in commands.in_text(text, env, whole):  # type: ignore[arg-type]
+        rule = catalogue.get(found.effect.rule)
+        if rule is None or kind not in rule.kinds:
+            continue
+        if not code and (context.negated_in_clause(text, found.start) or (
+                unit.lines is not None and context.negated_by_context(unit.lines, unit.line))):
+            continue
+        yield rule, Severity.parse(found.effect.severity), f"It {found.effect.says}.", found.text.strip()[:200]
+
+
 def scan_units(change: FileChange, units: Iterable[Unit], catalogue: Catalogue) -> Iterator[Finding]:
     rules = catalogue.text_rules_for(change.kind)
     checks = catalogue.raw_checks_for(change.kind)
     code = change.kind in SCRIPT_KINDS
+    env = None
     for unit in units:
-        for rule, severity, detail, matched in [*raw_checks(unit, checks),
-                                                *match_unit(unit, rules, catalogue.keywords, code)]:
+        # The model's findings before the patterns': on a tie its wording (what is sent where) is kept.
+        found = list(raw_checks(unit, checks))
+        if env is None:
+            from agenthook import commands  # noqa: PLC0415
+
+            env = commands.file_env(unit.lines or {unit.line: unit.text})
+        found += command_effects(unit, env, catalogue, change.kind, code)
+        found += match_unit(unit, rules, catalogue.keywords, code)
+        for rule, severity, detail, matched in found:
             yield Finding(rule, change.path, unit.line, unit.display or unit.raw, severity, detail, change.commit,
                           matched)
 

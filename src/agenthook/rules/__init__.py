@@ -55,11 +55,14 @@ class Catalogue:
     """Every rule, and the tables rules are looked up by (built once, on first use)."""
 
     def __init__(self, rules: dict[str, Rule], text_rules: tuple[TextRule, ...],
-                 raw_checks: tuple[tuple[Rule, str], ...], cases: dict[str, tuple[dict[str, Any], ...]]) -> None:
+                 raw_checks: tuple[tuple[Rule, str], ...], cases: dict[str, tuple[dict[str, Any], ...]],
+                 model_examples: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None) -> None:
         self.rules = rules
         self.text_rules = text_rules
         self.raw_checks = raw_checks
         self.cases = cases
+        # Rules the command model reports (`model = true`): their examples and counterexamples, enforced by tests.
+        self.model_examples = model_examples or {}
         self._text_rules_by_kind: dict[str, tuple[TextRule, ...]] = {}
 
     def get(self, key: str) -> Rule | None:
@@ -118,8 +121,8 @@ def _rule(entry: dict[str, Any]) -> Rule:
         summary=entry["summary"].strip(),
         why=entry["why"].strip(),
         fix=entry["fix"].strip(),
-        example=entry.get("example", "").strip(),
-        good_example=entry.get("good_example", "").strip(),
+        example=(entry.get("example") or (entry.get("examples") or [""])[0]).strip(),
+        good_example=(entry.get("good_example") or (entry.get("counterexamples") or [""])[0]).strip(),
     )
 
 
@@ -147,6 +150,7 @@ def load() -> Catalogue:
     text_rules: list[TextRule] = []
     raw_checks: list[tuple[Rule, str]] = []
     cases: dict[str, tuple[dict[str, Any], ...]] = {}
+    model_examples: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     names: set[str] = set()
     here = os.path.dirname(__file__)  # plain files: importlib.resources costs more to import than this takes
     paths = [os.path.join(here, name) for name in sorted(os.listdir(here)) if name.endswith(".toml")]
@@ -161,5 +165,10 @@ def load() -> Catalogue:
                 text_rules.append(_text_rule(rule, entry))
             elif "raw_check" in entry:
                 raw_checks.append((rule, entry["raw_check"]))
+            if entry.get("model"):
+                if "pattern" in entry or not entry.get("examples") or not entry.get("counterexamples"):
+                    raise CatalogueError(f"{rule.id}: a command-model rule has examples both ways and no pattern")
+                model_examples[rule.id] = tuple(entry["examples"]), tuple(entry["counterexamples"])
             cases[rule.id] = tuple(entry.get("case", []))
-    return Catalogue(rules=rules, text_rules=tuple(text_rules), raw_checks=tuple(raw_checks), cases=cases)
+    return Catalogue(rules=rules, text_rules=tuple(text_rules), raw_checks=tuple(raw_checks), cases=cases,
+                     model_examples=model_examples)
