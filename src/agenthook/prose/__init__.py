@@ -27,6 +27,27 @@ if TYPE_CHECKING:
 # meaning without a bound would let length buy a way past the check.
 MAX_LINE = 64 * 1024
 OVERSIZE_RULE = "AH611"
+ENCODED_RULE = "AH512"
+
+
+def _encoded(text: str, kind: str, catalogue: Catalogue) -> str | None:
+    """Why encoded text in the line is an instruction: what it decodes to and
+    what that says (an intent, or a text rule at high severity). None when
+    nothing encoded there says anything reportable."""
+    from agenthook import engine  # noqa: PLC0415 - engine imports this package lazily
+    from agenthook.model import Severity  # noqa: PLC0415
+    from agenthook.normalize import printable  # noqa: PLC0415
+    from agenthook.prose.decode import decoded  # noqa: PLC0415
+
+    rules = catalogue.text_rules_for(kind)
+    for encoding, plain in decoded(text):
+        shown = printable(plain, 160)
+        for rule_id, says, _ in read_line(plain):
+            return f"{encoding} text decodes to \u201c{shown}\u201d. {says} ({rule_id})."
+        for rule, severity, _, _ in engine.match_unit(engine.Unit.of(0, plain), rules, catalogue.keywords):
+            if severity >= Severity.HIGH:
+                return f"{encoding} text decodes to \u201c{shown}\u201d, which {rule.id} reports: {rule.summary}"
+    return None
 
 
 def warns_before(text: str, at: int) -> bool:
@@ -56,6 +77,11 @@ def scan(change: FileChange, units: Iterable[Unit], catalogue: Catalogue) -> Ite
             rule = catalogue.rules[OVERSIZE_RULE]
             yield Finding(rule, change.path, unit.line, unit.display or unit.raw, rule.severity,
                           f"The line has {len(unit.text)} characters; its meaning was read up to {MAX_LINE}.",
+                          change.commit, "")
+        hidden = _encoded(unit.text[:MAX_LINE], change.kind, catalogue)
+        if hidden is not None:
+            rule = catalogue.rules[ENCODED_RULE]
+            yield Finding(rule, change.path, unit.line, unit.display or unit.raw, rule.severity, hidden,
                           change.commit, "")
         excused: bool | None = None
         for rule_id, says, words in read_line(unit.text):

@@ -170,6 +170,8 @@ def _quoted(sentence: str, at: int) -> bool:
     """The act stands inside quotation marks: the sentence quotes it, as
     documentation of an attack does, rather than asking for it."""
     before = sentence[:at]
+    if before[-1:] in ("'", "‘", "`"):
+        return True
     return (before.count('"') % 2 == 1 or before.count("“") > before.count("”")
             or before.count("«") > before.count("»") or before.count("「") > before.count("」"))
 
