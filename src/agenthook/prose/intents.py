@@ -36,6 +36,10 @@ class Intent(NamedTuple):
     gap: int
     unless: str  # a lexicon whose words inside the frame make it something else ("don't mention Claude")
     unless_next: str  # a lexicon whose word right after the frame redirects it ("don't tell the user to …")
+    # (lexicon, lexicon): a sentence with words of the first and none of the
+    # second is outside the intent ("make code changes without asking first"
+    # is about edits the diff shows, not commands that run).
+    scope: tuple[str, ...]
     examples: tuple[str, ...]
     counterexamples: tuple[str, ...]
 
@@ -82,6 +86,7 @@ class Grammar:
         self.intents = tuple(
             Intent(name=i["name"], rule=i["rule"], says=i["says"], negatable=i.get("negatable", True),
                    frames=tuple(tuple(f) for f in i["frames"]), gap=i.get("gap", _DEFAULT_GAP), unless=i.get("unless", ""), unless_next=i.get("unless_next", ""),
+                   scope=tuple(i.get("scope", ())),
                    examples=tuple(i.get("examples", ())), counterexamples=tuple(i.get("counterexamples", ())))
             for i in data.get("intent", ()))
         for intent in self.intents:
@@ -146,6 +151,9 @@ class Grammar:
                 if intent.unless and self.lexicons[intent.unless].search(sentence, origin, end):
                     continue
                 if intent.unless_next and self.lexicons[intent.unless_next].match(sentence, end + 1):
+                    continue
+                if intent.scope and self.lexicons[intent.scope[0]].search(sentence) and \
+                        not self.lexicons[intent.scope[1]].search(sentence):
                     continue
                 if intent.negatable and self._negated(sentence, origin, end):
                     continue
