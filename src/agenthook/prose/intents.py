@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from agenthook import context, tomlcache
+from agenthook import context, lazyre, tomlcache
 from agenthook.rules.keywords import _trie_pattern
 
 _DEFAULT_GAP = 80
@@ -51,38 +51,72 @@ class Reading(NamedTuple):
     words: str
 
 
-def _lexicon_pattern(entries: Sequence[str]) -> re.Pattern[str]:
-    """Whole words (a trailing `*` takes any ending); text in scripts without
-    spaces matches anywhere."""
-    whole, stems, open_end, unspaced = [], [], [], []
-    for entry in entries:
-        entry = entry.lower()
-        if _UNSPACED.search(entry):
-            unspaced.append(entry.rstrip("*"))
-        elif entry.endswith("*"):
-            stems.append(entry[:-1])
-        elif re.match(r"\w", entry[-1]):
-            whole.append(entry)
-        else:
-            open_end.append(entry)
-    parts = []
-    if whole:
-        parts.append(rf"(?<!\w)(?:{_trie_pattern(whole)})(?!\w)")
-    if stems:
-        parts.append(rf"(?<!\w)(?:{_trie_pattern(stems)})\w*")
-    if open_end:
-        parts.append(rf"(?<!\w)(?:{_trie_pattern(open_end)})")
-    if unspaced:
-        parts.append(f"(?:{_trie_pattern(unspaced)})")
-    return re.compile("|".join(parts) or r"(?!)")
+_WORD = re.compile(r"\w+")
+
+
+class Lexicon:
+    """One lexicon: a pattern of its phrases (whole words; a trailing `*`
+    takes any ending; text in scripts without spaces matches anywhere), and
+    the words that must be in a sentence for the pattern to match there, so
+    that a sentence is asked only about lexicons whose words it holds and a
+    pattern is compiled only when a sentence could match it."""
+
+    def __init__(self, entries: Sequence[str]) -> None:
+        whole, stems, open_end, unspaced = [], [], [], []
+        firsts, prefixes = set(), set()
+        for entry in (e.lower() for e in entries):
+            if _UNSPACED.search(entry):
+                unspaced.append(entry.rstrip("*"))
+                continue
+            words = _WORD.findall(entry)
+            if entry.endswith("*"):
+                stems.append(entry[:-1])
+                if len(words) == 1 and not entry[:-1].endswith(" "):
+                    prefixes.add(words[0])
+                else:
+                    firsts.add(words[0])
+            else:
+                (whole if re.match(r"\w", entry[-1]) else open_end).append(entry)
+                firsts.add(words[0])
+        parts = []
+        if whole:
+            parts.append(rf"(?<!\w)(?:{_trie_pattern(whole)})(?!\w)")
+        if stems:
+            parts.append(rf"(?<!\w)(?:{_trie_pattern(stems)})\w*")
+        if open_end:
+            parts.append(rf"(?<!\w)(?:{_trie_pattern(open_end)})")
+        if unspaced:
+            parts.append(f"(?:{_trie_pattern(unspaced)})")
+        self.pattern = lazyre.compile("|".join(parts) or r"(?!)")
+        self.firsts = frozenset(firsts)
+        self.prefixes = tuple(sorted(prefixes))
+        self.unspaced = tuple(unspaced)
+
+    def may_match(self, words: frozenset[str], sentence: str) -> bool:
+        """False only where the pattern cannot match: none of its first words,
+        word prefixes or unspaced phrases is in the sentence."""
+        if not self.firsts.isdisjoint(words):
+            return True
+        if self.prefixes and any(w.startswith(self.prefixes) for w in words):
+            return True
+        return bool(self.unspaced) and not sentence.isascii() and any(u in sentence for u in self.unspaced)
+
+    def search(self, text: str, *bounds: int) -> re.Match[str] | None:
+        return self.pattern.search(text, *bounds)
+
+    def match(self, text: str, *bounds: int) -> re.Match[str] | None:
+        return self.pattern.match(text, *bounds)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text)
 
 
 class Grammar:
     """The lexicons and intents of data/intents.toml, compiled once."""
 
     def __init__(self, data: dict) -> None:
-        self.lexicons = {name: _lexicon_pattern(entries) for name, entries in data.get("lexicon", {}).items()}
-        self.post_negators = re.compile(rf"^\W{{0,2}}(?:{_trie_pattern(data['lexicon'].get('post_negators', []))})")
+        self.lexicons = {name: Lexicon(entries) for name, entries in data.get("lexicon", {}).items()}
+        self.post_negators = lazyre.compile(rf"^\W{{0,2}}(?:{_trie_pattern(data['lexicon'].get('post_negators', []))})")
         self.intents = tuple(
             Intent(name=i["name"], rule=i["rule"], says=i["says"], negatable=i.get("negatable", True),
                    frames=tuple(tuple(f) for f in i["frames"]), gap=i.get("gap", _DEFAULT_GAP), unless=i.get("unless", ""), unless_next=i.get("unless_next", ""),
@@ -105,6 +139,10 @@ class Grammar:
             if len(spans) >= _MAX_OCCURRENCES:
                 break
         return spans
+
+    def _possible(self, frame: tuple[str, ...], words: frozenset[str], sentence: str) -> bool:
+        return all(("://" in sentence) if name == "@url" else self.lexicons[name].may_match(words, sentence)
+                   for name in frame)
 
     def _chain(self, frame: tuple[str, ...], gap: int, sentence: str,
                spans: dict[str, list[tuple[int, int]]]) -> tuple[int, int] | None:
@@ -142,8 +180,11 @@ class Grammar:
         """Every intent the sentence (cleaned, see sentences.clean) expresses."""
         spans: dict[str, list[tuple[int, int]]] = {}
         describes: bool | None = None
+        words = frozenset(_WORD.findall(sentence))
         for intent in self.intents:
             for frame in intent.frames:
+                if not self._possible(frame, words, sentence):
+                    continue
                 found = self._chain(frame, intent.gap, sentence, spans)
                 if found is None:
                     continue
