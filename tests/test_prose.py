@@ -115,11 +115,12 @@ def test_hostile_sentences_cost_in_proportion() -> None:
     """Verbs and objects in every order, without the frame ever closing; a
     million nested markdown links: the reader stays within its budget."""
     verbs = "instructions previous ignore " * 2000
-    links = "[" * 30_000 + "x" + "](http://a.example/)" * 30_000
+    links = "[" * 1_000_000 + "x" + "](http://a.example/)" * 1_000_000
     for text in (verbs, links):
         start = time.perf_counter()
         list(prose.read_line(text))
         assert time.perf_counter() - start < 10
+    assert len(links) > prose.MAX_LINE  # read up to the bound; the engine reports the rest (AH611)
 
 
 def test_sentences_strip_what_a_renderer_hides() -> None:
