@@ -22,7 +22,6 @@ _DEFAULT_GAP = 80
 _MAX_OCCURRENCES = 256  # of one lexicon in one sentence (a sentence is at most 1000 characters)
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _URL = re.compile(r"\bhttps?://[^\s<>()\[\]\"'`]{1,400}")
-_QUOTES = ('"', "“", "”", "«", "»", "「", "」")
 
 
 class Intent(NamedTuple):
@@ -119,8 +118,8 @@ class Grammar:
         self.post_negators = lazyre.compile(rf"^\W{{0,2}}(?:{_trie_pattern(data['lexicon'].get('post_negators', []))})")
         self.intents = tuple(
             Intent(name=i["name"], rule=i["rule"], says=i["says"], negatable=i.get("negatable", True),
-                   frames=tuple(tuple(f) for f in i["frames"]), gap=i.get("gap", _DEFAULT_GAP), unless=i.get("unless", ""), unless_next=i.get("unless_next", ""),
-                   scope=tuple(i.get("scope", ())),
+                   frames=tuple(tuple(f) for f in i["frames"]), gap=i.get("gap", _DEFAULT_GAP),
+                   unless=i.get("unless", ""), unless_next=i.get("unless_next", ""), scope=tuple(i.get("scope", ())),
                    examples=tuple(i.get("examples", ())), counterexamples=tuple(i.get("counterexamples", ())))
             for i in data.get("intent", ()))
         for intent in self.intents:
