@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from agenthook import context, lazyre, tomlcache
+from agenthook import context, tomlcache
 from agenthook.rules.keywords import _trie_pattern
 
 _DEFAULT_GAP = 80
@@ -61,7 +61,8 @@ class Lexicon:
     pattern is compiled only when a sentence could match it."""
 
     def __init__(self, entries: Sequence[str]) -> None:
-        whole, stems, open_end, unspaced = [], [], [], []
+        self._parts: tuple[list[str], ...] = ([], [], [], [])  # whole words, stems, open ends, unspaced
+        whole, stems, open_end, unspaced = self._parts
         firsts, prefixes = set(), set()
         for entry in (e.lower() for e in entries):
             if _UNSPACED.search(entry):
@@ -75,8 +76,17 @@ class Lexicon:
                 else:
                     firsts.add(words[0])
             else:
-                (whole if re.match(r"\w", entry[-1]) else open_end).append(entry)
+                (whole if entry[-1:].isalnum() or entry.endswith("_") else open_end).append(entry)
                 firsts.add(words[0])
+        self.firsts = frozenset(firsts)
+        self.prefixes = tuple(sorted(prefixes))
+        self.unspaced = tuple(unspaced)
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Built and compiled on first use: a commit's few sentences meet few
+        lexicons, and building every trie cost more than the rest of a run."""
+        whole, stems, open_end, unspaced = self._parts
         parts = []
         if whole:
             parts.append(rf"(?<!\w)(?:{_trie_pattern(whole)})(?!\w)")
@@ -86,10 +96,7 @@ class Lexicon:
             parts.append(rf"(?<!\w)(?:{_trie_pattern(open_end)})")
         if unspaced:
             parts.append(f"(?:{_trie_pattern(unspaced)})")
-        self.pattern = lazyre.compile("|".join(parts) or r"(?!)")
-        self.firsts = frozenset(firsts)
-        self.prefixes = tuple(sorted(prefixes))
-        self.unspaced = tuple(unspaced)
+        return re.compile("|".join(parts) or r"(?!)")
 
     def may_match(self, words: frozenset[str], sentence: str) -> bool:
         """False only where the pattern cannot match: none of its first words,
@@ -115,7 +122,7 @@ class Grammar:
 
     def __init__(self, data: dict) -> None:
         self.lexicons = {name: Lexicon(entries) for name, entries in data.get("lexicon", {}).items()}
-        self.post_negators = lazyre.compile(rf"^\W{{0,2}}(?:{_trie_pattern(data['lexicon'].get('post_negators', []))})")
+        self._post_negators = data["lexicon"].get("post_negators", [])
         self.intents = tuple(
             Intent(name=i["name"], rule=i["rule"], says=i["says"], negatable=i.get("negatable", True),
                    frames=tuple(tuple(f) for f in i["frames"]), gap=i.get("gap", _DEFAULT_GAP),
@@ -127,6 +134,10 @@ class Grammar:
                 unknown = [slot for slot in frame if slot != "@url" and slot not in self.lexicons]
                 if unknown:
                     raise ValueError(f"intent {intent.name}: unknown lexicon {unknown}")
+
+    @functools.cached_property
+    def post_negators(self) -> re.Pattern[str]:
+        return re.compile(rf"^\W{{0,2}}(?:{_trie_pattern(self._post_negators)})")
 
     def _spans(self, name: str, sentence: str) -> list[tuple[int, int]]:
         if name == "@url":
