@@ -17,7 +17,7 @@ from agenthook.rules import Catalogue, TextRule, load
 from agenthook.rules.keywords import KeywordIndex
 from agenthook.rules.checks import CHECKS, CONTEXT_CHECKS, escalation
 from agenthook.rules.unicode import NON_ASCII_ONLY
-from agenthook.targets import SCRIPT_KINDS, STRUCTURED_KINDS
+from agenthook.targets import MARKDOWN_KINDS, SCRIPT_KINDS, STRUCTURED_KINDS
 
 _WINDOW = 16384
 _OVERLAP = 1024  # window step 15360 = 2^10 * 15
@@ -246,7 +246,11 @@ def scan_change(change: FileChange, catalogue: Catalogue) -> Iterator[Finding]:
         yield from findings
         yield from scan_units(change, units, catalogue)
     else:
-        yield from scan_units(change, text_units(change), catalogue)
+        units = text_units(change)
+        yield from scan_units(change, units, catalogue)
+        if change.kind in MARKDOWN_KINDS:
+            from agenthook import prose  # noqa: PLC0415 - the intent reader loads only for instruction text
+            yield from prose.scan(change, units, catalogue)
 
 
 def _dedupe(findings: Iterable[Finding]) -> list[Finding]:

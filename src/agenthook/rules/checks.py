@@ -90,12 +90,23 @@ def official_installer(match: re.Match[str] | None, text: str) -> Verdict | None
     return None, ""
 
 
+def not_warned(match: re.Match[str] | None, text: str) -> Verdict | None:
+    """Advice that names a practice in order to warn against it ("advise
+    against weak algorithms like MD5 for password storage") recommends nothing."""
+    from agenthook import prose  # noqa: PLC0415
+
+    if match is not None and prose.warns_before(match.string, match.start()):
+        return None
+    return None, ""
+
+
 # A check receives the pattern's match (None for a raw check, which reads the
 # whole unit as written) and the text; it returns a verdict or None to drop it.
 CHECKS: dict[str, Callable[[re.Match[str] | None, str], Verdict | None]] = {
     "allowed-tools": allowed_tools,
     "not-loopback": not_loopback,
     "official-installer": official_installer,
+    "not-warned": not_warned,
     **unicode.RAW_CHECKS,
 }
 # A context check reads a unit as written together with its file's lines

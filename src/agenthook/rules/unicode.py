@@ -435,6 +435,33 @@ def html_comment(text: str, lines: Mapping[int, str], number: int) -> Verdict | 
     return None
 
 
+# What a terminal does with an ECMA-48 sequence, by its final byte (CSI) or kind.
+_CONCEAL = lazyre.compile(r"^(?:\x1b\[|\x9b)(?:[0-9;]*;)?(?:8|30;40|37;47|90;100)(?:;[0-9;]*)?m$")
+_CURSOR = lazyre.compile(r"^(?:\x1b\[|\x9b)[0-9;?]*[ABCDEFGHJKSTfdsu]$|^\x1b[78DEM]$")
+
+
+def terminal_escapes(match: re.Match[str] | None, text: str) -> Verdict | None:
+    """ECMA-48 escape sequences. `cat`, `git diff` and `git log -p` pass them
+    to the terminal, which acts on them and shows nothing: ESC[8m conceals the
+    text after it, cursor moves and erases print over it. The model reads every
+    character, so the line says one thing to the reviewer and another to the agent."""
+    if "\x1b" not in text and "\x9b" not in text and "\x9d" not in text:
+        return None
+    from agenthook.prose.sentences import ESCAPE  # noqa: PLC0415 - the one table of sequences
+
+    found = [m.group() for m in ESCAPE.finditer(text)][:_MAX_HITS]
+    if not found:
+        return None
+    conceal = any(_CONCEAL.match(f) for f in found)
+    cursor = any(_CURSOR.match(f) for f in found)
+    hidden = ESCAPE.sub("", text).strip()
+    what = ("conceals the text after it" if conceal else "moves the cursor to print over text" if cursor
+            else "is acted on by a terminal and not shown")
+    return (Severity.CRITICAL if conceal or cursor else None,
+            f"A terminal escape sequence (`{printable(found[0], 40)}`) {what}; the line as the agent reads it: "
+            f"`{printable(hidden, 160)}`.")
+
+
 RAW_CHECKS: dict[str, Callable[[re.Match[str] | None, str], Verdict | None]] = {
     "tag-characters": tag_characters,
     "bidi-controls": bidi_controls,
@@ -442,6 +469,7 @@ RAW_CHECKS: dict[str, Callable[[re.Match[str] | None, str], Verdict | None]] = {
     "variation-selectors": variation_selectors,
     "carriage-return": carriage_return,
     "hidden-meaning": hidden_meaning,
+    "terminal-escapes": terminal_escapes,
 }
 # Checks that can only find something in text with a non-ASCII character:
 # an ASCII line, nearly every line, skips them.
