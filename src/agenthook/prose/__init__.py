@@ -34,7 +34,7 @@ def _encoded(text: str, kind: str, catalogue: Catalogue) -> str | None:
     """Why encoded text in the line is an instruction: what it decodes to and
     what that says (an intent, or a text rule at high severity). None when
     nothing encoded there says anything reportable."""
-    from agenthook import engine  # noqa: PLC0415 - engine imports this package lazily
+    from agenthook import commands, engine  # noqa: PLC0415 - engine imports this package lazily
     from agenthook.model import Severity  # noqa: PLC0415
     from agenthook.normalize import printable  # noqa: PLC0415
     from agenthook.prose.decode import decoded  # noqa: PLC0415
@@ -44,7 +44,11 @@ def _encoded(text: str, kind: str, catalogue: Catalogue) -> str | None:
         shown = printable(plain, 160)
         for rule_id, says, _ in read_line(plain):
             return f"{encoding} text decodes to \u201c{shown}\u201d. {says} ({rule_id})."
-        for rule, severity, _, _ in engine.match_unit(engine.Unit.of(0, plain), rules, catalogue.keywords):
+        unit = engine.Unit.of(0, plain)
+        # What the decoded text says is read by the text rules and, for commands, by the command model.
+        reported = [*engine.match_unit(unit, rules, catalogue.keywords),
+                    *engine.command_effects(unit, commands.file_env({0: plain}), catalogue, kind, True)]
+        for rule, severity, _, _ in reported:
             if severity >= Severity.HIGH:
                 return f"{encoding} text decodes to \u201c{shown}\u201d, which {rule.id} reports: {rule.summary}"
     return None
