@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from agenthook import context
 from agenthook.model import FileChange, Finding, Rule, Severity
@@ -19,9 +19,20 @@ from agenthook.rules.checks import CHECKS, CONTEXT_CHECKS, escalation
 from agenthook.rules.unicode import NON_ASCII_ONLY
 from agenthook.targets import MARKDOWN_KINDS, SCRIPT_KINDS, STRUCTURED_KINDS
 
+if TYPE_CHECKING:
+    from agenthook import commands
+
 _WINDOW = 16384
 _OVERLAP = 1024  # window step 15360 = 2^10 * 15
 _MAX_JOIN = 50
+# What the meaning readers (the command model, the intent reader) read: at
+# most MAX_READ characters of one unit, and at most FILE_READ characters of
+# commands judged in one file. Their cost per character is far above the
+# patterns', so past a bound the text is reported as unread (AH611, high)
+# rather than read at any cost or passed: length never buys a way past them.
+MAX_READ = 64 * 1024
+FILE_READ = 256 * 1024
+UNREAD_RULE = "AH611"
 
 
 class Unit(NamedTuple):
@@ -184,20 +195,20 @@ def text_units(change: FileChange) -> list[Unit]:
 
 
 def command_effects(unit: Unit, env: object, catalogue: Catalogue, kind: str,
-                    code: bool) -> Iterator[tuple[Rule, Severity, str, str]]:
+                    code: bool, budget: commands.Budget | None = None) -> Iterator[tuple[Rule, Severity, str, str]]:
     """What the commands in a unit do, read by the command model. In prose a
     command is excused by a warning in its own clause or by the label of the
     block or list it stands in; in code nothing excuses it."""
     from agenthook import commands  # noqa: PLC0415 - the model loads only when a line is read
 
-    text = unit.text
+    text = unit.text[:MAX_READ]
     if kind in STRUCTURED_KINDS:
         # A settings value (`command=…`) is a command as it stands, whatever words it holds.
         key, eq, value = text.partition("=")
         if eq and key.replace(".", "").replace("_", "").replace("-", "").isalnum():
             text, code = value, True
     whole = code or (unit.lines is not None and context.in_fence(unit.lines, unit.line))
-    for found in commands.in_text(text, env, whole):  # type: ignore[arg-type]
+    for found in commands.in_text(text, env, whole, budget):  # type: ignore[arg-type]
         rule = catalogue.get(found.effect.rule)
         if rule is None or kind not in rule.kinds:
             continue
@@ -207,19 +218,38 @@ def command_effects(unit: Unit, env: object, catalogue: Catalogue, kind: str,
         yield rule, Severity.parse(found.effect.severity), f"It {found.effect.says}.", found.text.strip()[:200]
 
 
+def _unread(unit: Unit, catalogue: Catalogue, kind: str,
+            budget: commands.Budget) -> Iterator[tuple[Rule, Severity, str, str]]:
+    """AH611 for a unit the meaning readers did not read to its end: longer
+    than MAX_READ, or where the file's budget of commands ran out (once per file)."""
+    rule = catalogue.rules[UNREAD_RULE]
+    if kind not in rule.kinds:
+        return
+    if len(unit.text) > MAX_READ:
+        yield rule, rule.severity, (f"The line has {len(unit.text)} characters; its meaning and commands were read "
+                                    f"up to {MAX_READ}."), ""
+    if budget.exhausted and not budget.reported:
+        budget.reported = True
+        yield rule, rule.severity, (f"The file's added lines hold more commands than are read in one file "
+                                    f"({FILE_READ} characters): reading commands stopped on this line, and the "
+                                    "rest of the file was read by its patterns only."), ""
+
+
 def scan_units(change: FileChange, units: Iterable[Unit], catalogue: Catalogue) -> Iterator[Finding]:
     rules = catalogue.text_rules_for(change.kind)
     checks = catalogue.raw_checks_for(change.kind)
     code = change.kind in SCRIPT_KINDS
-    env = None
+    env = budget = None
     for unit in units:
         # The model's findings before the patterns': on a tie its wording (what is sent where) is kept.
         found = list(raw_checks(unit, checks))
-        if env is None:
+        if env is None or budget is None:
             from agenthook import commands  # noqa: PLC0415
 
             env = commands.file_env(unit.lines or {unit.line: unit.text})
-        found += command_effects(unit, env, catalogue, change.kind, code)
+            budget = commands.Budget(FILE_READ)
+        found += command_effects(unit, env, catalogue, change.kind, code, budget)
+        found += _unread(unit, catalogue, change.kind, budget)
         found += match_unit(unit, rules, catalogue.keywords, code)
         for rule, severity, detail, matched in found:
             yield Finding(rule, change.path, unit.line, unit.display or unit.raw, severity, detail, change.commit,

@@ -20,7 +20,7 @@ from agenthook import lazyre
 from agenthook.commands.effects import Effect, judge_text, table
 from agenthook.commands.shell import Env, parse
 
-__all__ = ["Effect", "Env", "Found", "file_env", "in_text", "judge_text"]
+__all__ = ["Budget", "Effect", "Env", "Found", "file_env", "in_text", "judge_text"]
 
 _SPAN = lazyre.compile(r"(`{1,3})([^`\n]{1,4000}?)\1")
 _WORD = lazyre.compile(r"[\w./$'\"\\-]{1,64}")
@@ -35,6 +35,29 @@ _DEFINES = lazyre.compile(r"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]{0,63}=\S|^\s
 _PROMPT = lazyre.compile(r"^\s*(?:\$|>|#|PS>|PS [^>]{0,200}>)\s+(?=\S)")
 MAX_UNIT = 16384  # characters of one line read for commands per window
 _PROSE_REACH = 600  # characters of prose after a program's name read as its command
+
+
+class Budget:
+    """Characters of commands the model may still judge in one file. Its cost
+    per character is far above a pattern's; a file that holds more than the
+    budget is reported as unread from the line where it ran out, not judged
+    at any cost nor passed."""
+
+    __slots__ = ("left", "exhausted", "reported")
+
+    def __init__(self, characters: int) -> None:
+        self.left = characters
+        self.exhausted = False  # a segment was left unjudged
+        self.reported = False  # and the caller has said so
+
+    def take(self, characters: int) -> bool:
+        """Spend `characters` if that many are left; else mark the budget
+        exhausted, for good: nothing after the first unread segment is read."""
+        if self.exhausted or characters > self.left:
+            self.exhausted = True
+            return False
+        self.left -= characters
+        return True
 
 
 class Found(NamedTuple):
@@ -148,8 +171,9 @@ def _lead(text: str, start: int, floor: int) -> int:
     return list_marker.end() if list_marker else begin
 
 
-def in_text(text: str, env: Env, whole: bool) -> list[Found]:
-    """The effects of every command in `text`."""
+def in_text(text: str, env: Env, whole: bool, budget: Budget | None = None) -> list[Found]:
+    """The effects of every command in `text`, as far as `budget` lets the
+    model read (a segment judged before in this text costs nothing again)."""
     found: list[Found] = []
     memo: dict = {}  # effects of commands already judged in this text, by signature
     by_segment: dict[tuple[str, int, int, bool], list[Effect]] = {}  # and of segments, for a line that repeats itself
@@ -160,6 +184,8 @@ def in_text(text: str, env: Env, whole: bool) -> list[Found]:
             key = (segment, len(env.variables), len(env.aliases), env.hosts_rewritten)
             effects = by_segment.get(key)
             if effects is None:
+                if budget is not None and not budget.take(len(segment)):
+                    return found
                 effects = judge_text(segment, env, memo)
                 if len(by_segment) < 4096:
                     by_segment[key] = effects

@@ -215,8 +215,10 @@ def _destination(operands: list[str]) -> str:
 # Data read
 
 
+@functools.lru_cache(maxsize=8192)
 def _credential(word: str) -> str:
-    """What credential a path names, or ''."""
+    """What credential a path names, or ''. Cached: a command's every word is
+    asked, and a long line repeats its words."""
     creds = table()["credentials"]
     path = word.strip("'\"").replace("\\", "/")
     if path.startswith("@"):
@@ -491,13 +493,15 @@ class _Judge:
             return
         sent: list[str] = []
         computed = False
+        shorts = [o for group in ("data", "file", "form") for o in spec.get(group, ())
+                  if o.startswith("-") and not o.startswith("--")]
         for i, arg in enumerate(args):
             opt, eq, inline_value = arg.partition("=")
             value = inline_value if eq else (args[i + 1] if i + 1 < len(args) else "")
             short = ""
-            for group in ("data", "file", "form"):
-                for o in spec.get(group, ()):
-                    if not eq and o.startswith("-") and not o.startswith("--") and arg.startswith(o) and len(arg) > len(o):
+            if not eq and arg.startswith("-") and not arg.startswith("--"):
+                for o in shorts:
+                    if arg.startswith(o) and len(arg) > len(o):
                         short, value = o, arg[len(o):]
             matched = opt if eq else (short or arg)
             if matched in spec.get("data", ()):

@@ -25,6 +25,7 @@ _OPERATORS = ("&&", "||", "|&", ";;", "|", ";", "&", "\n")
 _REDIRECTS = ("<<<", "<<-", "<<", "&>>", "&>", ">>", ">|", "<>", "<", ">")
 _OPERATOR = re.compile("|".join(re.escape(o) for o in _OPERATORS))
 _REDIRECT = re.compile("|".join(re.escape(r) for r in _REDIRECTS))
+_CLOSING_SPECIAL = re.compile(r"[()'\"\\]")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
                    "f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
 
@@ -126,7 +127,12 @@ def _closing(text: str, i: int, opener: str) -> int:
             i += 1
         return n
     depth, quote = 1, ""
+    special = _CLOSING_SPECIAL.search
     while i < n:
+        found = special(text, i)  # jump over the characters that change nothing here, in one step
+        if found is None:
+            return n
+        i = found.start()
         ch = text[i]
         if quote:
             if ch == "\\" and quote == '"':
@@ -204,7 +210,7 @@ class _Parser:
                                   tuple(reversed(pipeline[-4:])) if piped_in else (), self.depth > 0)
                 commands.append(command)
                 commands.extend(inner)
-                pipeline = pipeline + [command] if piped_out else []
+                pipeline = (pipeline[-3:] + [command]) if piped_out else []  # upstream keeps 4
             else:
                 pipeline = [] if not piped_out else pipeline
             piped_in = piped_out

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from agenthook import context
+from agenthook.engine import MAX_READ
 from agenthook.model import Finding
 from agenthook.prose import sentences
 from agenthook.prose.intents import grammar
@@ -22,11 +23,9 @@ if TYPE_CHECKING:
     from agenthook.model import FileChange
     from agenthook.rules import Catalogue
 
-# An added line longer than this is read up to here and reported as
-# unread beyond it: no instruction is a single line this long, and reading
-# meaning without a bound would let length buy a way past the check.
-MAX_LINE = 64 * 1024
-OVERSIZE_RULE = "AH611"
+# An added line longer than this is read up to here; the engine reports it
+# as unread beyond (AH611) for every reader of meaning, this one included.
+MAX_LINE = MAX_READ
 ENCODED_RULE = "AH512"
 
 
@@ -77,11 +76,6 @@ def read_line(text: str) -> Iterator[tuple[str, str, str]]:
 def scan(change: FileChange, units: Iterable[Unit], catalogue: Catalogue) -> Iterator[Finding]:
     """Findings for the intents the added lines of an instruction file express."""
     for unit in units:
-        if len(unit.text) > MAX_LINE:
-            rule = catalogue.rules[OVERSIZE_RULE]
-            yield Finding(rule, change.path, unit.line, unit.display or unit.raw, rule.severity,
-                          f"The line has {len(unit.text)} characters; its meaning was read up to {MAX_LINE}.",
-                          change.commit, "")
         hidden = _encoded(unit.text[:MAX_LINE], change.kind, catalogue)
         if hidden is not None:
             rule = catalogue.rules[ENCODED_RULE]
