@@ -64,12 +64,13 @@ def warns_before(text: str, at: int) -> bool:
 
 
 def read_line(text: str) -> Iterator[tuple[str, str, str]]:
-    """(rule id, what it says, the words) for each intent in one line, once per intent."""
+    """(rule id, what it says, the words) for each rule the intents of one line
+    express, once per rule: two readings of one request are one finding."""
     seen: set[str] = set()
     for sentence in sentences.sentences(sentences.clean(text[:MAX_LINE])):
         for reading in grammar().read(sentence):
-            if reading.intent.name not in seen:
-                seen.add(reading.intent.name)
+            if reading.intent.rule not in seen:
+                seen.add(reading.intent.rule)
                 yield reading.intent.rule, reading.intent.says, reading.words
 
 

@@ -281,14 +281,19 @@ def hidden_meaning(match: re.Match[str] | None, text: str) -> Verdict | None:
 _FENCE = lazyre.compile(r"^\s{0,3}(?:```|~~~)")
 _OPEN, _CLOSE = "<!--", "-->"
 _CODE_SPAN = lazyre.compile(r"`+[^`\n]*`+")
-_LINK_COMMENT = lazyre.compile(r"^\s{0,3}\[(?://|comment|_)\]:\s*(?:#|<>)\s*[(\"']?(.*?)[)\"']?\s*$", re.IGNORECASE)
+# A link reference definition renders as nothing: `[//]: # (…)` by convention, and any label whose
+# destination is empty (`<>`) or a bare `#` followed by a title; `[x]: #anchor` is an ordinary link.
+_LINK_COMMENT = lazyre.compile(
+    r"^\s{0,3}\[(?://|comment|_|[^\]\n]{1,40}(?=\]:\s*(?:<>|#\s)))\]:\s*(?:#|<>)\s*[(\"']?(.*?)[)\"']?\s*$",
+    re.IGNORECASE)
 _NAMED = (r"(?:claude|copilot|cursor|gemini|codex|chatgpt|gpt-?\d[\w.-]*|windsurf|cascade|cline|aider|devin|junie"
           r"|kiro|amazon\s+q|jules|openhands)")
 _GENERIC = r"(?:(?:the\s+)?(?:ai|assistant|agent|llm)s?|ai\s+(?:agents?|assistants?|models?)|language\s+models?)"
 _ADDRESSED = lazyre.compile(
     rf"\b(?:note|message|instructions?|reminder|directive|hint|memo)s?\s+(?:for|to)\s+(?:the\s+)?"
     rf"(?:{_NAMED}|{_GENERIC})(?:\s+only)?\s*[:\-—]"
-    rf"|^[\s(\"'*_-]*(?:hey\s+|dear\s+|attention\s+)?(?:{_NAMED}|ai|assistant|agents?)\s*[:,]"
+    rf"|^[\s(\"'*_-]*(?:hey\s+|dear\s+|attention\s+|to\s+|for\s+)?(?:any\s+|all\s+|every\s+)?"
+    rf"(?:{_NAMED}|{_GENERIC})(?:\s+reading\s+this(?:\s+file)?)?\s*[:,]"
     rf"|\bif\s+you\s+are\s+(?:an?\s+)?(?:{_NAMED}|{_GENERIC}|model)\b"
     rf"|\b(?:{_NAMED}|{_GENERIC})\s+(?:must|should|shall|needs?\s+to|has\s+to|have\s+to|will\s+always)\b"
     r"|\byou\s+(?:must|should|shall|will\s+(?:always|now)|need\s+to|have\s+to|are\s+(?:to|required|instructed))\b"
@@ -310,7 +315,8 @@ _ACTION = lazyre.compile(
     r"https?://|\b(?:curl|wget|bash|zsh|sudo|chmod|eval|exec|npx|uvx|powershell|iex|base64|netcat|ncat|scp|rsync"
     r"|ssh)\b|\brm\s+-|\bsh\s+-c\b|\|\s*(?:ba|z)?sh\b"
     r"|(?:^|[.:;!]\s+|\b(?:also|then|and|always)\s+)(?:run|execute|send|upload|forward|post|add|insert|include|inject"
-    r"|append|fetch|download|install|delete|remove|copy|write|replace|modify|call|open|print)\b",
+    r"|append|fetch|download|install|delete|remove|copy|write|replace|modify|call|open|print|push|commit|share"
+    r"|paste|put|save|move|disable|skip|leave|omit|hide|tell|say|answer|reply)\b",
     re.IGNORECASE,
 )
 # Comments that talk to tools or maintainers, not to agents: linters,
@@ -425,6 +431,11 @@ def html_comment(text: str, lines: Mapping[int, str], number: int) -> Verdict | 
         rule_id, matched = flagged[0]
         return Severity.HIGH, (f"An HTML comment, invisible in rendered Markdown, holds `{printable(matched, 120)}`, "
                                f"which {rule_id} flags.")
+    from agenthook import prose  # noqa: PLC0415 - the intent grammar loads only where a comment is
+
+    for rule_id, says, words in prose.read_line(here[:_MAX_STRETCH]):
+        return Severity.HIGH, (f"An HTML comment, invisible in rendered Markdown, asks the agent "
+                               f"`{printable(words, 120)}`: {says[0].lower()}{says[1:]} ({rule_id}).")
     addressed_here, action_here = _ADDRESSED.search(here), _ACTION.search(here)
     if comments.addressed(comment) and comments.acts(comment) and (addressed_here or action_here):
         return Severity.HIGH, f"An HTML comment, invisible in rendered Markdown, directs the agent: `{shown}`."
