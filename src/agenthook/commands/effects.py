@@ -558,6 +558,8 @@ class _Judge:
         """A secret carried in a request's header, cookie or user (`-H "Authorization: Bearer $AWS_…"`) is sent
         as surely as a body; to the service the secret belongs to (a GitHub token to api.github.com) it is that
         service's normal use."""
+        if not host or "$" in host or "." not in host:
+            return  # `curl -H "…$TOKEN" "$API_URL/x"`: the reader's own service, named where it is configured
         carried: list[str] = []
         meta = spec.get("meta", ())
         for i, arg in enumerate(args):

@@ -93,7 +93,7 @@ def judge(kind: str, code: str, env: Env) -> Iterator[Verdict]:
         host = _outside(code)
         named = _URL.search(code)
         dest = (named.group(1) or named.group(2) or "") if named else ""
-        if host and not effects.own_service([header.group(1)], host if "." in host else "", dest):
+        if "." in host and not effects.own_service([header.group(1)], host, dest):
             yield ("AH204", "critical" if effects.known_secret(header.group(1)) else "high",
                    f"sends the value of `{header.group(1)}` to {host} in a request header from a {kind} one-liner", "")
     dump = _ENV_DUMP.search(code)
