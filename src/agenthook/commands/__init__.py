@@ -80,6 +80,7 @@ def _programs() -> frozenset[str]:
     names.update(t["resolve"]["programs"])
     names.update(t["fetchers"]["programs"])
     names.update(t["decoders"])
+    names.update(k.split()[0] for k in t["runners"])
     names.update(c.split()[0] for c in t["credentials"]["env_dumps"]["commands"])
     names.update(("rm", "dd", "shred", "find", "git", "chmod", "cat", "tar", "echo", "printf", "tee", "crontab",
                   "mkfs", "Remove-Item", "rd", "psql", "mysql", "redis-cli", "mongo", "mongosh", "sqlite3"))
@@ -95,7 +96,7 @@ _SENTENCE_START = lazyre.compile(r"(?:^|[.!?:]\s+|^\s*(?:[-*+]|\d+[.)])\s+|\|\s*
 
 # Program names that are also everyday words: in prose they start a command
 # only right after a verb that says to run one ("run env", "execute set").
-_PLAIN_WORDS = frozenset(("set", "env", "host", ".", "format", "time", "command", "type", "watch", "source"))
+_PLAIN_WORDS = frozenset(("set", "env", "host", ".", "format", "time", "command", "type", "watch", "source", "go"))
 _RUN_VERB = lazyre.compile(r"\b(?:run|execute|type|enter|call)\s+`?$", re.IGNORECASE)
 
 

